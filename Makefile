@@ -1,0 +1,100 @@
+# sockjail — plain Makefile, pkg-config for every library.
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+PROFILEDIR ?= $(PREFIX)/share/sockjail/profiles
+SYSCONF_PROFILEDIR ?= /etc/sockjail/profiles
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := libseccomp libnl-3.0 libnl-route-3.0 libcap
+
+ifeq ($(SANITIZE),1)
+BUILD ?= build/sanitize
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD ?= build
+SAN_FLAGS :=
+endif
+
+WERROR ?= $(if $(CI),-Werror,)
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter \
+	  -Wmissing-prototypes -Wstrict-prototypes $(WERROR) \
+	  -D_GNU_SOURCE -fstack-protector-strong -D_FORTIFY_SOURCE=2 $(SAN_FLAGS) \
+	  -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
+	  -DSJ_VERSION='"$(VERSION)"' -DSJ_PROFILEDIR='"$(PROFILEDIR)"' \
+	  -DSJ_SYSCONF_PROFILEDIR='"$(SYSCONF_PROFILEDIR)"'
+LDFLAGS += $(SAN_FLAGS)
+LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+SRCS := $(wildcard launcher/*.c)
+OBJS := $(patsubst launcher/%.c,$(BUILD)/obj/%.o,$(SRCS))
+LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+
+HELPER_SRCS := $(filter-out %_m32.c,$(wildcard tests/helpers/*.c))
+HELPER_M32_SRCS := $(wildcard tests/helpers/*_m32.c)
+HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(HELPER_SRCS)) \
+	       $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(HELPER_M32_SRCS))
+
+.PHONY: all check unit integration install deps clean fuzz bench
+all: $(BUILD)/sockjail
+
+$(BUILD)/obj/%.o: launcher/%.c $(wildcard include/*.h) | $(BUILD)/obj
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj $(BUILD)/unit $(BUILD)/helpers:
+	mkdir -p $@
+
+$(BUILD)/libsockjail.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/sockjail: $(BUILD)/obj/main.o $(BUILD)/libsockjail.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libsockjail.a | $(BUILD)/unit
+	$(CC) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) $(LDFLAGS) -o $@ $< \
+		$(BUILD)/libsockjail.a $(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+# Attack and peer programs used by the integration tests. They are built
+# without sanitizers: several of them misbehave on purpose.
+$(BUILD)/helpers/%_m32: tests/helpers/%_m32.c | $(BUILD)/helpers
+	$(CC) -m32 -O1 -g -static -D_GNU_SOURCE -Wall -Wextra $(WERROR) -o $@ $<
+
+$(BUILD)/helpers/%: tests/helpers/%.c | $(BUILD)/helpers
+	$(CC) -O1 -g -D_GNU_SOURCE -Wall -Wextra $(WERROR) -o $@ $< -lpthread
+
+unit: $(UNIT_BINS)
+	@tests/run-unit $(UNIT_BINS)
+
+integration: $(BUILD)/sockjail $(HELPER_BINS)
+	@SOCKJAIL=$(abspath $(BUILD)/sockjail) SJ_HELPERS=$(abspath $(BUILD)/helpers) \
+		tests/integration/run
+
+check: all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory integration
+
+install: $(BUILD)/sockjail
+	install -D -m 0755 $(BUILD)/sockjail $(DESTDIR)$(BINDIR)/sockjail
+	install -D -m 0644 man/sockjail.1 $(DESTDIR)$(MANDIR)/man1/sockjail.1
+	install -D -m 0644 man/sockjail.profile.5 $(DESTDIR)$(MANDIR)/man5/sockjail.profile.5
+	install -d $(DESTDIR)$(PROFILEDIR)
+	install -m 0644 profiles/*.profile $(DESTDIR)$(PROFILEDIR)/
+
+# Debian 12 packages needed to build, test and benchmark.
+DEB_PACKAGES := build-essential pkg-config libseccomp-dev libnl-3-dev \
+	libnl-route-3-dev libcap-dev libcmocka-dev gcc-multilib clang \
+	socat python3 dbus-daemon dbus-bin util-linux iproute2 procps \
+	bubblewrap mandoc groff-base man-db systemd
+deps:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PACKAGES)
+
+clean:
+	rm -rf build

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* write()/read() the whole buffer, retrying on EINTR. Return 0 or -errno. */
+int write_all(int fd, const void *buf, size_t len);
+/* Returns bytes read (short only at EOF) or -errno. */
+ssize_t read_all(int fd, void *buf, size_t len);
+
+/* Write a string to a file such as /proc/self/uid_map. */
+int write_file(const char *path, const char *text);
+
+/* mkdir -p, remembering which components it created (caller frees). */
+int mkdir_parents(const char *path, mode_t mode);
+
+int parse_uint32(const char *s, unsigned *out);
+
+/* Send and receive one fd over an AF_UNIX socket (SCM_RIGHTS). */
+int send_fd(int sock, int fd);
+int recv_fd(int sock);
+
+/* pidfd_open(2), pidfd_send_signal(2), pidfd_getfd(2) by syscall number. */
+int sys_pidfd_open(pid_t pid, unsigned flags);
+int sys_pidfd_send_signal(int pidfd, int sig);
+int sys_pidfd_getfd(int pidfd, int fd);

@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The option table and the one place where each option's value is checked
+ * and stored. Pure: no I/O, so it is unit-tested and fuzzed as is.
+ */
+#include "settings.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps.h"
+#include "cleanup.h"
+#include "listen_spec.h"
+#include "veth_spec.h"
+
+#define A SJ_OPTF_ARG
+#define F SJ_OPTF_IN_FILE
+#define L SJ_OPTF_LIST
+
+const struct sj_option sj_options[] = {
+	{ "profile", 'p', SJ_OPT_PROFILE, A, "NAME|PATH", "load a profile (see sockjail.profile(5))" },
+	{ "check-profile", 0, SJ_OPT_CHECK_PROFILE, A, "PROFILE", "validate a profile, print the effective policy" },
+	{ "print-filter", 0, SJ_OPT_PRINT_FILTER, 0, NULL, "print the seccomp filter the options produce" },
+	{ "net", 0, SJ_OPT_NET, A | F, "none|host|veth:H/P,S/P", "network namespace (default none: only lo)" },
+	{ "run-socket", 0, SJ_OPT_RUN_SOCKET, A | F | L, "PATH", "expose an existing /run socket or dir read-only" },
+	{ "run-dir", 0, SJ_OPT_RUN_DIR, A | F | L, "PATH", "a writable /run directory for the sandbox's sockets" },
+	{ "pathname-bind", 0, SJ_OPT_PATHNAME_BIND, A | F, "any|run-dirs", "where pathname sockets may be bound" },
+	{ "tmpfs", 0, SJ_OPT_TMPFS, A | F | L, "DIR", "mount an empty tmpfs on DIR" },
+	{ "bind", 0, SJ_OPT_BIND, A | F | L, "SRC[:DST]", "bind-mount SRC read-write" },
+	{ "ro-bind", 0, SJ_OPT_RO_BIND, A | F | L, "SRC[:DST]", "bind-mount SRC read-only" },
+	{ "abstract", 0, SJ_OPT_ABSTRACT, A | F, "deny|allow|log", "bind() to abstract names (default deny)" },
+	{ "abstract-allow", 0, SJ_OPT_ABSTRACT_ALLOW, A | F | L, "PATTERN", "abstract names bind() may use (@glob)" },
+	{ "autobind", 0, SJ_OPT_AUTOBIND, A | F, "allow|deny", "kernel-chosen abstract names (default allow)" },
+	{ "abstract-connect", 0, SJ_OPT_ABSTRACT_CONNECT, A | F, "allow|deny", "reach abstract sockets made outside" },
+	{ "on-deny", 0, SJ_OPT_ON_DENY, A | F, "errno|kill", "refuse with EPERM or kill the sandbox" },
+	{ "listen", 0, SJ_OPT_LISTEN, A | F | L, "SPEC[,name=N][,mode=M][,backlog=B]", "pre-bind a socket, pass it as LISTEN_FDS" },
+	{ "uid", 0, SJ_OPT_UID, A | F, "UID", "run COMMAND as UID" },
+	{ "gid", 0, SJ_OPT_GID, A | F, "GID", "run COMMAND as GID" },
+	{ "cap-keep", 0, SJ_OPT_CAP_KEEP, A | F | L, "CAP[,CAP...]", "capabilities COMMAND keeps (default none)" },
+	{ "userns", 0, SJ_OPT_USERNS, F, NULL, "use a user namespace even as root" },
+	{ "pid", 0, SJ_OPT_PID, A | F, "host|private", "host: do not unshare the PID namespace" },
+	{ "chdir", 0, SJ_OPT_CHDIR, A | F, "DIR", "working directory of COMMAND" },
+	{ "setenv", 0, SJ_OPT_SETENV, A | F | L, "NAME=VALUE", "set an environment variable" },
+	{ "unsetenv", 0, SJ_OPT_UNSETENV, A | F | L, "NAME", "remove an environment variable" },
+	{ "clearenv", 0, SJ_OPT_CLEARENV, F | L, NULL, "start from an empty environment" },
+	{ "quiet", 'q', SJ_OPT_QUIET, F, NULL, "no stderr line per denied bind" },
+	{ "audit", 0, SJ_OPT_AUDIT, A | F, "FILE", "JSON line per bind decision (- for stderr)" },
+	{ "learn", 0, SJ_OPT_LEARN, A, "FILE", "run with --abstract log, write a profile to FILE" },
+	{ "help", 'h', SJ_OPT_HELP, 0, NULL, "show this help" },
+	{ "version", 0, SJ_OPT_VERSION, 0, NULL, "show the version" },
+	{ NULL, 0, 0, 0, NULL, NULL },
+};
+
+#undef A
+#undef F
+#undef L
+
+const struct sj_option *settings_option_by_name(const char *name)
+{
+	for (const struct sj_option *o = sj_options; o->name; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+const struct sj_option *settings_option_by_id(int id)
+{
+	for (const struct sj_option *o = sj_options; o->name; o++)
+		if (o->id == id)
+			return o;
+	return NULL;
+}
+
+void settings_init(struct sj_settings *s)
+{
+	*s = (struct sj_settings){ 0 };
+}
+
+void strv_free(struct sj_strv *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->v[i]);
+	free(v->v);
+	*v = (struct sj_strv){ 0 };
+}
+
+int strv_push(struct sj_strv *v, const char *s)
+{
+	char *copy = strdup(s);
+	if (!copy)
+		return -ENOMEM;
+	char **nv = realloc(v->v, (v->n + 1) * sizeof(*nv));
+	if (!nv) {
+		free(copy);
+		return -ENOMEM;
+	}
+	nv[v->n++] = copy;
+	v->v = nv;
+	return 0;
+}
+
+void settings_free(struct sj_settings *s)
+{
+	free(s->net_veth);
+	strv_free(&s->run_sockets);
+	strv_free(&s->run_dirs);
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		free(s->mounts[i].src);
+		free(s->mounts[i].dst);
+	}
+	free(s->mounts);
+	strv_free(&s->abstract_allow);
+	strv_free(&s->listen);
+	free(s->chdir);
+	for (size_t i = 0; i < s->n_env; i++) {
+		free(s->env[i].name);
+		free(s->env[i].value);
+	}
+	free(s->env);
+	free(s->audit);
+	free(s->learn);
+	*s = (struct sj_settings){ 0 };
+}
+
+/* path is dir or lies beneath it; both absolute and normalised. */
+bool path_is_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (strncmp(path, dir, n) != 0)
+		return false;
+	return path[n] == '\0' || path[n] == '/' || (n == 1 && dir[0] == '/');
+}
+
+static int fail(char *err, size_t errlen, int r, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (err && errlen)
+		vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/*
+ * Absolute, no "." or ".." components, no empty components, no trailing
+ * slash: the form the mount plan and the bind checks compare by prefix.
+ */
+static int check_abs_path(const char *p, char *err, size_t errlen)
+{
+	if (p[0] != '/')
+		return fail(err, errlen, -EINVAL, "path must be absolute");
+	if (strlen(p) >= 4096)
+		return fail(err, errlen, -ENAMETOOLONG, "path too long");
+	const char *c = p;
+	while (*c) {
+		while (*c == '/')
+			c++;
+		const char *e = strchrnul(c, '/');
+		size_t len = (size_t)(e - c);
+		if ((len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.'))
+			return fail(err, errlen, -EINVAL, "path must not contain . or .. components");
+		if (len == 0 && *e == '\0' && e - p > 1)
+			return fail(err, errlen, -EINVAL, "path must not end in /");
+		if (*e == '/' && e[1] == '/')
+			return fail(err, errlen, -EINVAL, "path must not contain //");
+		c = e;
+	}
+	return 0;
+}
+
+static int check_run_path(const char *p, char *err, size_t errlen)
+{
+	int r = check_abs_path(p, err, errlen);
+	if (r < 0)
+		return r;
+	if (!path_is_under(p, "/run") || strcmp(p, "/run") == 0)
+		return fail(err, errlen, -EINVAL, "not under /run");
+	return 0;
+}
+
+static int choose(const char *arg, const char *const *words, int *out, char *err, size_t errlen)
+{
+	for (int i = 0; words[i]; i++)
+		if (strcmp(arg, words[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	char list[128] = "";
+	for (int i = 0; words[i]; i++) {
+		strncat(list, i ? " or " : "", sizeof(list) - strlen(list) - 1);
+		strncat(list, words[i], sizeof(list) - strlen(list) - 1);
+	}
+	return fail(err, errlen, -EINVAL, "expected %s", list);
+}
+
+static int push_mount(struct sj_settings *s, enum sj_mount_kind kind, const char *arg, char *err, size_t errlen)
+{
+	_cleanup_free_ char *src = NULL, *dst = NULL;
+	if (kind == SJ_MOUNT_TMPFS) {
+		dst = strdup(arg);
+	} else {
+		const char *colon = strchr(arg, ':');
+		src = colon ? strndup(arg, (size_t)(colon - arg)) : strdup(arg);
+		dst = strdup(colon ? colon + 1 : arg);
+		if (!src)
+			return -ENOMEM;
+	}
+	if (!dst)
+		return -ENOMEM;
+	int r;
+	if (src && (r = check_abs_path(src, err, errlen)) < 0)
+		return r;
+	if ((r = check_abs_path(dst, err, errlen)) < 0)
+		return r;
+	if (strcmp(dst, "/") == 0)
+		return fail(err, errlen, -EINVAL, "cannot mount over /");
+	struct sj_mount_req *nm = realloc(s->mounts, (s->n_mounts + 1) * sizeof(*nm));
+	if (!nm)
+		return -ENOMEM;
+	s->mounts = nm;
+	s->mounts[s->n_mounts++] = (struct sj_mount_req){ kind, TAKE_PTR(src), TAKE_PTR(dst) };
+	return 0;
+}
+
+static int push_env(struct sj_settings *s, enum sj_env_kind kind, const char *arg, char *err, size_t errlen)
+{
+	_cleanup_free_ char *name = NULL, *value = NULL;
+	if (kind == SJ_ENV_SET) {
+		const char *eq = arg ? strchr(arg, '=') : NULL;
+		if (!eq)
+			return fail(err, errlen, -EINVAL, "expected NAME=VALUE");
+		name = strndup(arg, (size_t)(eq - arg));
+		value = strdup(eq + 1);
+		if (!name || !value)
+			return -ENOMEM;
+	} else if (kind == SJ_ENV_UNSET) {
+		name = strdup(arg);
+		if (!name)
+			return -ENOMEM;
+		if (strchr(name, '='))
+			return fail(err, errlen, -EINVAL, "a variable name cannot contain =");
+	}
+	if (name && name[0] == '\0')
+		return fail(err, errlen, -EINVAL, "empty variable name");
+	struct sj_env_op *ne = realloc(s->env, (s->n_env + 1) * sizeof(*ne));
+	if (!ne)
+		return -ENOMEM;
+	s->env = ne;
+	s->env[s->n_env++] = (struct sj_env_op){ kind, TAKE_PTR(name), TAKE_PTR(value) };
+	return 0;
+}
+
+static int set_string(char **slot, const char *arg)
+{
+	char *c = strdup(arg);
+	if (!c)
+		return -ENOMEM;
+	free(*slot);
+	*slot = c;
+	return 0;
+}
+
+static int parse_id(const char *arg, unsigned *out, char *err, size_t errlen)
+{
+	char *end;
+	errno = 0;
+	if (arg[0] < '0' || arg[0] > '9')
+		return fail(err, errlen, -EINVAL, "expected a number");
+	unsigned long v = strtoul(arg, &end, 10);
+	/* (uid_t)-1 means "unchanged" to the set*id() calls. */
+	if (errno || *end || v >= 0xffffffffUL)
+		return fail(err, errlen, -EINVAL, "expected a number below 4294967295");
+	*out = (unsigned)v;
+	return 0;
+}
+
+int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, size_t errlen)
+{
+	static const char *const net_words[] = { "none", "host", NULL };
+	static const char *const abstract_words[] = { "deny", "allow", "log", NULL };
+	static const char *const allow_deny[] = { "allow", "deny", NULL };
+	static const char *const deny_allow[] = { "deny", "allow", NULL };
+	static const char *const pb_words[] = { "any", "run-dirs", NULL };
+	static const char *const on_deny_words[] = { "errno", "kill", NULL };
+	static const char *const pid_words[] = { "private", "host", NULL };
+	const struct sj_option *o = settings_option_by_id(id);
+	int r, v;
+
+	if (!o)
+		return fail(err, errlen, -EINVAL, "unknown option");
+	if ((o->flags & SJ_OPTF_ARG) && !arg)
+		return fail(err, errlen, -EINVAL, "needs an argument");
+
+	switch (id) {
+	case SJ_OPT_NET:
+		if (strncmp(arg, "veth:", 5) == 0) {
+			struct sj_veth_spec spec;
+			if ((r = veth_spec_parse(arg + 5, &spec, err, errlen)) < 0)
+				return r;
+			if ((r = set_string(&s->net_veth, arg + 5)) < 0)
+				return r;
+			s->net = SJ_NET_VETH;
+			return 0;
+		}
+		if ((r = choose(arg, net_words, &v, err, errlen)) < 0)
+			return fail(err, errlen, r, "expected none, host or veth:HOSTADDR/PREFIX,SANDBOXADDR/PREFIX");
+		s->net = v == 0 ? SJ_NET_NONE : SJ_NET_HOST;
+		free(s->net_veth);
+		s->net_veth = NULL;
+		return 0;
+	case SJ_OPT_RUN_SOCKET:
+	case SJ_OPT_RUN_DIR:
+		if ((r = check_run_path(arg, err, errlen)) < 0)
+			return r;
+		return strv_push(id == SJ_OPT_RUN_SOCKET ? &s->run_sockets : &s->run_dirs, arg);
+	case SJ_OPT_PATHNAME_BIND:
+		if ((r = choose(arg, pb_words, &v, err, errlen)) < 0)
+			return r;
+		s->pathname_bind = (enum sj_pathname_bind)v;
+		return 0;
+	case SJ_OPT_TMPFS:
+		return push_mount(s, SJ_MOUNT_TMPFS, arg, err, errlen);
+	case SJ_OPT_BIND:
+		return push_mount(s, SJ_MOUNT_BIND, arg, err, errlen);
+	case SJ_OPT_RO_BIND:
+		return push_mount(s, SJ_MOUNT_RO_BIND, arg, err, errlen);
+	case SJ_OPT_ABSTRACT:
+		if ((r = choose(arg, abstract_words, &v, err, errlen)) < 0)
+			return r;
+		s->abstract = (enum sj_abstract)v;
+		return 0;
+	case SJ_OPT_ABSTRACT_ALLOW:
+		if (arg[0] != '@')
+			return fail(err, errlen, -EINVAL, "an abstract name pattern starts with @");
+		return strv_push(&s->abstract_allow, arg);
+	case SJ_OPT_AUTOBIND:
+		if ((r = choose(arg, allow_deny, &v, err, errlen)) < 0)
+			return r;
+		s->autobind = (enum sj_autobind)v;
+		return 0;
+	case SJ_OPT_ABSTRACT_CONNECT:
+		if ((r = choose(arg, deny_allow, &v, err, errlen)) < 0)
+			return r;
+		s->abstract_connect = (enum sj_abstract_connect)v;
+		s->abstract_connect_set = true;
+		return 0;
+	case SJ_OPT_ON_DENY:
+		if ((r = choose(arg, on_deny_words, &v, err, errlen)) < 0)
+			return r;
+		s->on_deny = (enum sj_on_deny)v;
+		return 0;
+	case SJ_OPT_LISTEN: {
+		struct sj_listen_spec spec;
+		if ((r = listen_spec_parse(arg, &spec, err, errlen)) < 0)
+			return r;
+		listen_spec_free(&spec);
+		return strv_push(&s->listen, arg);
+	}
+	case SJ_OPT_UID:
+	case SJ_OPT_GID: {
+		unsigned n;
+		if ((r = parse_id(arg, &n, err, errlen)) < 0)
+			return r;
+		if (id == SJ_OPT_UID) {
+			s->uid = n;
+			s->uid_set = true;
+		} else {
+			s->gid = n;
+			s->gid_set = true;
+		}
+		return 0;
+	}
+	case SJ_OPT_CAP_KEEP: {
+		uint64_t mask;
+		if ((r = caps_parse_list(arg, &mask, err, errlen)) < 0)
+			return r;
+		s->cap_keep |= mask;
+		return 0;
+	}
+	case SJ_OPT_USERNS:
+		s->userns = true;
+		return 0;
+	case SJ_OPT_PID:
+		if ((r = choose(arg, pid_words, &v, err, errlen)) < 0)
+			return r;
+		s->pid = (enum sj_pid)v;
+		return 0;
+	case SJ_OPT_CHDIR:
+		if (arg[0] == '\0')
+			return fail(err, errlen, -EINVAL, "empty directory");
+		return set_string(&s->chdir, arg);
+	case SJ_OPT_SETENV:
+		return push_env(s, SJ_ENV_SET, arg, err, errlen);
+	case SJ_OPT_UNSETENV:
+		return push_env(s, SJ_ENV_UNSET, arg, err, errlen);
+	case SJ_OPT_CLEARENV:
+		return push_env(s, SJ_ENV_CLEAR, NULL, err, errlen);
+	case SJ_OPT_QUIET:
+		s->quiet = true;
+		return 0;
+	case SJ_OPT_AUDIT:
+	case SJ_OPT_LEARN:
+		if (arg[0] == '\0')
+			return fail(err, errlen, -EINVAL, "empty file name");
+		return set_string(id == SJ_OPT_AUDIT ? &s->audit : &s->learn, arg);
+	default:
+		return fail(err, errlen, -EINVAL, "not a setting");
+	}
+}
+
+int settings_validate(const struct sj_settings *s, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < s->run_sockets.n; i++)
+		for (size_t j = 0; j < s->run_dirs.n; j++)
+			if (strcmp(s->run_sockets.v[i], s->run_dirs.v[j]) == 0)
+				return fail(err, errlen, -EINVAL, "%s is both --run-socket and --run-dir",
+					    s->run_sockets.v[i]);
+	if (s->learn && s->abstract != SJ_ABSTRACT_LOG && s->abstract != SJ_ABSTRACT_DENY)
+		return fail(err, errlen, -EINVAL, "--learn records what --abstract deny would refuse; drop --abstract allow");
+	return 0;
+}
