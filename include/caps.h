@@ -2,6 +2,7 @@
 /* Capabilities: the only module that uses libcap. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,3 +29,6 @@ int caps_restrict(uint64_t keep);
 
 /* Set effective, permitted and inheritable sets exactly (the bind executor). */
 int caps_set(uint64_t effective, uint64_t permitted, uint64_t inheritable);
+
+/* Is cap in the calling thread's effective set? */
+bool caps_effective_has(int cap);

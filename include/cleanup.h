@@ -47,3 +47,17 @@ static inline void fclosep(FILE **f)
 	})
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * libseccomp context. Defined only when <seccomp.h> was included before
+ * this header, so that files which do not use libseccomp need not see its
+ * headers.
+ */
+#ifdef SCMP_VER_MAJOR
+static inline void seccomp_releasep(scmp_filter_ctx *ctx)
+{
+	if (*ctx)
+		seccomp_release(*ctx);
+}
+#define _cleanup_seccomp_ _cleanup_(seccomp_releasep)
+#endif

@@ -49,9 +49,11 @@ enum sj_addr_kind sockaddr_classify(int domain, const void *addr, int addrlen, s
 /*
  * Render an abstract name (leading NUL included) or a path for humans and
  * patterns: a leading NUL as '@', printable ASCII other than '\\' as is,
- * every other byte as \xNN (lower-case hex). The result is unambiguous:
- * equal strings mean equal bytes. Writes at most outlen bytes including the
- * terminating NUL; returns the full length it needed (like snprintf).
+ * every other byte as \xNN (lower-case hex). A leading '@' byte (a relative
+ * path "@x") is written \x40, so '@' first always means the NUL. The result
+ * is unambiguous: equal strings mean equal bytes. Writes at most outlen
+ * bytes including the terminating NUL, never part of an \xNN; returns the
+ * full length it needed (like snprintf).
  */
 size_t sockaddr_escape(const unsigned char *name, size_t len, char *out, size_t outlen);
 

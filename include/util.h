@@ -13,9 +13,6 @@ ssize_t read_all(int fd, void *buf, size_t len);
 /* Write a string to a file such as /proc/self/uid_map. */
 int write_file(const char *path, const char *text);
 
-/* mkdir -p, remembering which components it created (caller frees). */
-int mkdir_parents(const char *path, mode_t mode);
-
 int parse_uint32(const char *s, unsigned *out);
 
 /* Send and receive one fd over an AF_UNIX socket (SCM_RIGHTS). */

@@ -157,18 +157,17 @@ static int check_abs_path(const char *p, char *err, size_t errlen)
 		return fail(err, errlen, -EINVAL, "path must be absolute");
 	if (strlen(p) >= 4096)
 		return fail(err, errlen, -ENAMETOOLONG, "path too long");
-	const char *c = p;
-	while (*c) {
-		while (*c == '/')
-			c++;
-		const char *e = strchrnul(c, '/');
-		size_t len = (size_t)(e - c);
-		if ((len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.'))
+	if (strcmp(p, "/") == 0)
+		return 0;
+	/* c points at the '/' before each component, the first one included. */
+	for (const char *c = p; *c;) {
+		const char *name = c + 1;
+		const char *e = strchrnul(name, '/');
+		size_t len = (size_t)(e - name);
+		if (len == 0)
+			return fail(err, errlen, -EINVAL, *e ? "path must not contain //" : "path must not end in /");
+		if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
 			return fail(err, errlen, -EINVAL, "path must not contain . or .. components");
-		if (len == 0 && *e == '\0' && e - p > 1)
-			return fail(err, errlen, -EINVAL, "path must not end in /");
-		if (*e == '/' && e[1] == '/')
-			return fail(err, errlen, -EINVAL, "path must not contain //");
 		c = e;
 	}
 	return 0;
@@ -179,7 +178,9 @@ static int check_run_path(const char *p, char *err, size_t errlen)
 	int r = check_abs_path(p, err, errlen);
 	if (r < 0)
 		return r;
-	if (!path_is_under(p, "/run") || strcmp(p, "/run") == 0)
+	if (strcmp(p, "/run") == 0)
+		return fail(err, errlen, -EINVAL, "must be below /run, not /run itself");
+	if (!path_is_under(p, "/run"))
 		return fail(err, errlen, -EINVAL, "not under /run");
 	return 0;
 }
@@ -191,9 +192,11 @@ static int choose(const char *arg, const char *const *words, int *out, char *err
 			*out = i;
 			return 0;
 		}
+	/* "expected deny, allow or log" */
 	char list[128] = "";
 	for (int i = 0; words[i]; i++) {
-		strncat(list, i ? " or " : "", sizeof(list) - strlen(list) - 1);
+		const char *sep = i == 0 ? "" : words[i + 1] ? ", " : " or ";
+		strncat(list, sep, sizeof(list) - strlen(list) - 1);
 		strncat(list, words[i], sizeof(list) - strlen(list) - 1);
 	}
 	return fail(err, errlen, -EINVAL, "expected %s", list);
@@ -296,6 +299,8 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 		return fail(err, errlen, -EINVAL, "unknown option");
 	if ((o->flags & SJ_OPTF_ARG) && !arg)
 		return fail(err, errlen, -EINVAL, "needs an argument");
+	if (!(o->flags & SJ_OPTF_ARG) && arg)
+		return fail(err, errlen, -EINVAL, "takes no argument");
 
 	switch (id) {
 	case SJ_OPT_NET:
@@ -359,12 +364,17 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 		struct sj_listen_spec spec;
 		if ((r = listen_spec_parse(arg, &spec, err, errlen)) < 0)
 			return r;
+		/* settings_validate() compares it with the --run-dirs by prefix. */
+		if (spec.kind == SJ_LISTEN_UNIX)
+			r = check_abs_path(spec.path, err, errlen);
 		listen_spec_free(&spec);
+		if (r < 0)
+			return r;
 		return strv_push(&s->listen, arg);
 	}
 	case SJ_OPT_UID:
 	case SJ_OPT_GID: {
-		unsigned n;
+		unsigned n = 0;
 		if ((r = parse_id(arg, &n, err, errlen)) < 0)
 			return r;
 		if (id == SJ_OPT_UID) {
@@ -421,6 +431,21 @@ int settings_validate(const struct sj_settings *s, char *err, size_t errlen)
 			if (strcmp(s->run_sockets.v[i], s->run_dirs.v[j]) == 0)
 				return fail(err, errlen, -EINVAL, "%s is both --run-socket and --run-dir",
 					    s->run_sockets.v[i]);
+	for (size_t i = 0; i < s->listen.n; i++) {
+		struct sj_listen_spec spec;
+		bool inside = false;
+		int r = listen_spec_parse(s->listen.v[i], &spec, NULL, 0);
+		if (r < 0)
+			return fail(err, errlen, r, "--listen %s: %s", s->listen.v[i], strerror(-r));
+		/* /run is read-only in the sandbox except for the --run-dirs. */
+		for (size_t j = 0; spec.kind == SJ_LISTEN_UNIX && j < s->run_dirs.n && !inside; j++)
+			inside = path_is_under(spec.path, s->run_dirs.v[j]) && strcmp(spec.path, s->run_dirs.v[j]) != 0;
+		bool is_unix = spec.kind == SJ_LISTEN_UNIX;
+		listen_spec_free(&spec);
+		if (is_unix && !inside)
+			return fail(err, errlen, -EINVAL, "--listen %s: the socket must be inside a --run-dir",
+				    s->listen.v[i]);
+	}
 	if (s->learn && s->abstract != SJ_ABSTRACT_LOG && s->abstract != SJ_ABSTRACT_DENY)
 		return fail(err, errlen, -EINVAL, "--learn records what --abstract deny would refuse; drop --abstract allow");
 	return 0;

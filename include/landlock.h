@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* Landlock: abstract-socket and signal scoping, socket-creation rules. */
+#pragma once
+
+#include <stddef.h>
+
+#include "settings.h"
+
+/* The kernel's Landlock ABI version, 0 if Landlock is unavailable. */
+int landlock_abi(void);
+
+/*
+ * Check, before anything is unshared, that the kernel can enforce what the
+ * settings ask for. Returns 0 (possibly after writing a warning to warn),
+ * or -EOPNOTSUPP with the reason in err.
+ */
+int landlock_check(const struct sj_settings *s, int abi, char *warn, size_t warnlen, char *err, size_t errlen);
+
+/*
+ * Restrict the calling thread (COMMAND's process, after the mounts): scope
+ * abstract sockets and signals to the sandbox, and with --pathname-bind
+ * run-dirs allow socket creation only beneath the run-dirs. Returns 0 or
+ * a negative errno; *step names what failed.
+ */
+int landlock_apply(const struct sj_settings *s, int abi, const char **step);

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the supervisor prepares before anything is unshared, and what the
+ * sandbox's init and COMMAND's process read (a copy, after clone()).
+ */
+#pragma once
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "mount_plan.h"
+#include "settings.h"
+
+struct sj_sandbox {
+	const struct sj_settings *s;
+	char **command;
+	char **envp;
+	struct sj_mount_plan plan;
+	struct sock_fprog filter;
+	int landlock_abi;
+
+	bool userns;       /* a new user namespace (rootless, or --userns) */
+	uid_t caller_uid;  /* euid/egid of sockjail */
+	gid_t caller_gid;
+	uid_t uid;         /* COMMAND's ids, inside the sandbox's user namespace */
+	gid_t gid;
+	bool set_groups;   /* setgroups(2) is allowed: clear supplementary groups */
+
+	char cwd[4096];    /* the caller's cwd, re-entered after the mounts ("" if none) */
+
+	/*
+	 * Inherited socket-activation fds (LISTEN_PID == our pid): fds
+	 * 3..3+n_inherited-1, passed on first with their names.
+	 */
+	int n_inherited;
+	char *inherited_names; /* "a:b" or NULL */
+
+	/*
+	 * SOCK_SEQPACKET pair, both ends O_CLOEXEC. The supervisor keeps [0].
+	 * Supervisor -> child: one byte once the id maps are written.
+	 * COMMAND's process -> supervisor: the seccomp listener fd.
+	 */
+	int sync[2];
+};
+
+/* Runs in the cloned child; never returns. */
+__attribute__((noreturn)) void child_main(const struct sj_sandbox *sb);

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/* Capabilities: the only file that uses libcap. */
+#include "caps.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#include "cleanup.h"
+
+static inline void cap_freep(cap_t *c)
+{
+	if (*c)
+		cap_free(*c);
+}
+#define _cleanup_cap_ _cleanup_(cap_freep)
+
+int caps_last_cap(void)
+{
+	/* libcap asks the kernel (prctl PR_CAPBSET_READ probing). */
+	return (int)cap_max_bits() - 1;
+}
+
+int caps_parse_list(const char *list, uint64_t *mask, char *err, size_t errlen)
+{
+	_cleanup_free_ char *copy = strdup(list);
+	uint64_t m = 0;
+	char *save = NULL;
+
+	if (!copy)
+		return -ENOMEM;
+	if (!*copy) {
+		snprintf(err, errlen, "empty capability list");
+		return -EINVAL;
+	}
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char name[64];
+		cap_value_t v;
+		for (char *c = tok; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		/* cap_from_name() wants the cap_ prefix; accept it optional. */
+		snprintf(name, sizeof(name), "%s%s", strncmp(tok, "cap_", 4) == 0 ? "" : "cap_", tok);
+		if (cap_from_name(name, &v) < 0 || v < 0 || v > 63 || isdigit((unsigned char)name[4])) {
+			snprintf(err, errlen, "unknown capability '%s'", tok);
+			return -EINVAL;
+		}
+		m |= UINT64_C(1) << v;
+	}
+	*mask = m;
+	return 0;
+}
+
+int caps_format_list(uint64_t mask, char *buf, size_t len)
+{
+	size_t used = 0;
+	if (len)
+		buf[0] = '\0';
+	for (int i = 0; i < 64; i++) {
+		if (!(mask & (UINT64_C(1) << i)))
+			continue;
+		char *n = cap_to_name(i);
+		if (!n)
+			return -ENOMEM;
+		int w = snprintf(buf + used, len - used, "%s%s", used ? "," : "", n);
+		cap_free(n);
+		if (w < 0 || (size_t)w >= len - used)
+			return -ENOSPC;
+		used += (size_t)w;
+	}
+	return 0;
+}
+
+int caps_set(uint64_t effective, uint64_t permitted, uint64_t inheritable)
+{
+	_cleanup_cap_ cap_t c = cap_init();
+	if (!c)
+		return -errno;
+	for (int i = 0; i < 64; i++) {
+		cap_value_t v = i;
+		uint64_t bit = UINT64_C(1) << i;
+		if ((effective & bit) && cap_set_flag(c, CAP_EFFECTIVE, 1, &v, CAP_SET) < 0)
+			return -errno;
+		if ((permitted & bit) && cap_set_flag(c, CAP_PERMITTED, 1, &v, CAP_SET) < 0)
+			return -errno;
+		if ((inheritable & bit) && cap_set_flag(c, CAP_INHERITABLE, 1, &v, CAP_SET) < 0)
+			return -errno;
+	}
+	if (cap_set_proc(c) < 0)
+		return -errno;
+	return 0;
+}
+
+int caps_restrict(uint64_t keep)
+{
+	int last = caps_last_cap();
+	int r;
+
+	/*
+	 * setresuid() away from 0 under PR_SET_KEEPCAPS keeps the permitted
+	 * set but clears the effective one; CAP_SETPCAP must be effective to
+	 * shrink the bounding set.
+	 */
+	{
+		_cleanup_cap_ cap_t c = cap_get_proc();
+		cap_flag_value_t v;
+		if (!c)
+			return -errno;
+		for (int i = 0; i <= last; i++) {
+			cap_value_t cv = i;
+			if (cap_get_flag(c, cv, CAP_PERMITTED, &v) == 0 && v == CAP_SET)
+				cap_set_flag(c, CAP_EFFECTIVE, 1, &cv, CAP_SET);
+		}
+		if (cap_set_proc(c) < 0)
+			return -errno;
+	}
+
+	/* Bounding set first: dropping from it needs CAP_SETPCAP, which goes next. */
+	for (int i = 0; i <= last; i++) {
+		if (keep & (UINT64_C(1) << i))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, i, 0, 0, 0) < 0 && errno != EINVAL)
+			return -errno;
+	}
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+		return -errno;
+	if ((r = caps_set(keep, keep, keep)) < 0)
+		return r;
+	/*
+	 * A non-root uid loses permitted capabilities at execve() unless they
+	 * are ambient; ambient needs them permitted and inheritable (set above).
+	 */
+	for (int i = 0; i <= last; i++)
+		if ((keep & (UINT64_C(1) << i)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, i, 0, 0) < 0)
+			return -errno;
+	return 0;
+}
+
+bool caps_effective_has(int cap)
+{
+	_cleanup_cap_ cap_t c = cap_get_proc();
+	cap_flag_value_t v = CAP_CLEAR;
+	if (!c || cap_get_flag(c, (cap_value_t)cap, CAP_EFFECTIVE, &v) < 0)
+		return false;
+	return v == CAP_SET;
+}

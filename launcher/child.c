@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The one place that fixes the sandbox's order of steps.
+ *
+ * Init (PID 1 inside): loopback up, mounts, fork COMMAND's process, then
+ * reap orphans and forward signals until COMMAND exits.
+ *
+ * COMMAND's process: Landlock, --listen sockets (after Landlock, so they
+ * belong to the sandbox's Landlock domain), ids, capabilities,
+ * no_new_privs, stray fds, the seccomp filter (last: every earlier step
+ * may make syscalls the filter would gate), execve.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "cleanup.h"
+#include "env.h"
+#include "landlock.h"
+#include "listen_fds.h"
+#include "log.h"
+#include "netns.h"
+#include "sandbox.h"
+#include "seccomp_filter.h"
+#include "util.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+extern char **environ;
+
+static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
+
+static void noop_handler(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * PID 1 of a namespace ignores every signal whose handler is SIG_DFL, even
+ * while blocked for signalfd; a real handler makes the kernel queue them.
+ */
+static int init_block_signals(sigset_t *set)
+{
+	struct sigaction sa = { .sa_handler = noop_handler };
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded_signals); i++)
+		sigaddset(set, forwarded_signals[i]);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(set, sig) == 1 && sigaction(sig, &sa, NULL) < 0)
+			return -errno;
+	if (sigprocmask(SIG_BLOCK, set, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+static void restore_signals(void)
+{
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigset_t all;
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded_signals); i++)
+		sigaction(forwarded_signals[i], &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+static int wait_status_to_exit(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return SJ_EXIT_FAILURE;
+}
+
+__attribute__((noreturn)) static void init_loop(pid_t command, const sigset_t *set)
+{
+	int sfd = signalfd(-1, set, SFD_CLOEXEC);
+	if (sfd < 0)
+		die_errno(-errno, "init: signalfd");
+	for (;;) {
+		struct signalfd_siginfo si;
+		ssize_t n = read(sfd, &si, sizeof(si));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != sizeof(si))
+			die_errno(-errno, "init: read signalfd");
+		if (si.ssi_signo != SIGCHLD) {
+			kill(command, (int)si.ssi_signo);
+			continue;
+		}
+		/* Reap everything: orphans reparented to us, and COMMAND. */
+		for (;;) {
+			int status;
+			pid_t p = waitpid(-1, &status, WNOHANG);
+			if (p <= 0)
+				break;
+			/*
+			 * COMMAND is done: exiting ends the namespace, and the
+			 * kernel kills whatever it left behind (daemons too).
+			 */
+			if (p == command)
+				_exit(wait_status_to_exit(status));
+		}
+	}
+}
+
+static int drop_ids(const struct sj_sandbox *sb)
+{
+	if (sb->set_groups && setgroups(0, NULL) < 0) {
+		/* A user namespace made with setgroups "deny" keeps its groups. */
+		char buf[16] = "";
+		int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			ssize_t n = read(fd, buf, sizeof(buf) - 1);
+			buf[n > 0 ? n : 0] = '\0';
+			close(fd);
+		}
+		if (errno != EPERM || strncmp(buf, "deny", 4) != 0)
+			return -errno;
+	}
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return -errno;
+	if (setresgid(sb->gid, sb->gid, sb->gid) < 0)
+		return -errno;
+	if (setresuid(sb->uid, sb->uid, sb->uid) < 0)
+		return -errno;
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+static void enter_cwd(const struct sj_sandbox *sb)
+{
+	if (sb->s->chdir) {
+		if (chdir(sb->s->chdir) < 0)
+			die_errno(-errno, "--chdir %s", sb->s->chdir);
+		return;
+	}
+	/* The same path in the new mount tree, or / if it is hidden now. */
+	if (!sb->cwd[0] || chdir(sb->cwd) < 0)
+		if (chdir("/") < 0)
+			die_errno(-errno, "chdir /");
+}
+
+__attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
+{
+	const char *step = NULL, *what = NULL;
+	int r;
+
+	restore_signals();
+	/*
+	 * Keep the sync socket out of the range the activation fds take;
+	 * it is O_CLOEXEC, so execve() closes it.
+	 */
+	int listen_total = sb->n_inherited + (int)sb->s->listen.n;
+	int sync_fd = fcntl(sb->sync[1], F_DUPFD_CLOEXEC, 3 + listen_total);
+	if (sync_fd < 0)
+		die_errno(-errno, "fcntl");
+	if (sync_fd != sb->sync[1])
+		close(sb->sync[1]);
+
+	if ((r = landlock_apply(sb->s, sb->landlock_abi, &step)) < 0)
+		die_errno(r, "%s", step);
+
+	char **envp = sb->envp;
+	if ((r = listen_fds_setup(sb, &envp, &step, &what)) < 0)
+		die_errno(r, "%s %s", step, what ? what : "");
+
+	if ((r = drop_ids(sb)) < 0)
+		die_errno(r, "setting uid %u, gid %u", (unsigned)sb->uid, (unsigned)sb->gid);
+	if ((r = caps_restrict(sb->s->cap_keep)) < 0)
+		die_errno(r, "dropping capabilities");
+	enter_cwd(sb);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno(-errno, "PR_SET_NO_NEW_PRIVS");
+
+	/* Everything above the activation fds is closed by execve(). */
+	if (syscall(SYS_close_range, 3 + listen_total, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		die_errno(-errno, "close_range");
+
+	int listener = seccomp_filter_install(&sb->filter);
+	if (listener < 0)
+		die_errno(listener, "loading the seccomp filter");
+	/* The listener must never stay in the sandbox: hand it over, close it. */
+	if ((r = send_fd(sync_fd, listener)) < 0)
+		die_errno(r, "handing the seccomp listener to the supervisor");
+	close(listener);
+	close(sync_fd);
+
+	environ = envp;
+	execvp(sb->command[0], sb->command);
+	int e = errno;
+	log_errno(-e, "%s", sb->command[0]);
+	_exit(e == ENOENT || e == ENOTDIR ? SJ_EXIT_NOT_FOUND : SJ_EXIT_CANNOT_EXEC);
+}
+
+void child_main(const struct sj_sandbox *sb)
+{
+	const struct sj_settings *s = sb->s;
+	sigset_t set;
+	char go;
+	size_t failed = 0;
+	int r;
+
+	/* The sandbox dies with sockjail, whatever kills it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		die_errno(-errno, "PR_SET_PDEATHSIG");
+	close(sb->sync[0]);
+	/* Wait for the id maps (and the veth); EOF means the supervisor died. */
+	if (read_all(sb->sync[1], &go, 1) != 1)
+		_exit(SJ_EXIT_FAILURE);
+
+	if (s->net != SJ_NET_HOST && (r = netns_loopback_up()) < 0)
+		die_errno(r, "bringing up lo");
+	if ((r = mount_apply(&sb->plan, &failed)) < 0) {
+		const struct sj_mount_op *o = &sb->plan.ops[failed];
+		if (o->src)
+			die_errno(r, "%s %s: mounting on %s", o->origin, o->src, o->dst);
+		die_errno(r, "%s: mounting %s", o->origin, o->dst);
+	}
+
+	if (s->pid == SJ_PID_HOST)
+		command_main(sb);
+
+	if ((r = init_block_signals(&set)) < 0)
+		die_errno(r, "init: signals");
+	pid_t pid = fork();
+	if (pid < 0)
+		die_errno(-errno, "fork");
+	if (pid == 0) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+			die_errno(-errno, "PR_SET_PDEATHSIG");
+		command_main(sb);
+	}
+	close(sb->sync[1]);
+	if (prctl(PR_SET_NAME, "sockjail-init", 0, 0, 0) < 0)
+		die_errno(-errno, "PR_SET_NAME");
+	init_loop(pid, &set);
+}

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+/* sockjail: parse, load profiles, validate, then hand over to the supervisor. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "log.h"
+#include "profile.h"
+#include "settings.h"
+#include "spawn.h"
+
+int main(int argc, char **argv)
+{
+	struct sj_settings s;
+	struct sj_cli cli;
+	char err[1024];
+	int status;
+
+	settings_init(&s);
+	if (cli_parse(argc, argv, &s, &cli, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		settings_free(&s);
+		return SJ_EXIT_FAILURE;
+	}
+	switch (cli.action) {
+	case SJ_ACTION_HELP:
+		cli_print_help(stdout);
+		status = 0;
+		break;
+	case SJ_ACTION_VERSION:
+		printf("sockjail %s\n", SJ_VERSION);
+		status = 0;
+		break;
+	case SJ_ACTION_CHECK_PROFILE:
+		status = profile_print(stdout, &s) < 0 ? SJ_EXIT_FAILURE : 0;
+		break;
+	case SJ_ACTION_PRINT_FILTER:
+		status = spawn_print_filter(&s);
+		break;
+	case SJ_ACTION_RUN:
+	default:
+		status = spawn_run(&s, cli.command);
+		break;
+	}
+	settings_free(&s);
+	return status;
+}

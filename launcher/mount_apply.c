@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+/* Applying the mount plan: a short loop over the operations. */
+#include "mount_plan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+/* <linux/mount.h> clashes with glibc 2.36's <sys/mount.h>; the ABI is stable. */
+struct sj_mount_attr {
+	unsigned long long attr_set, attr_clr, propagation, userns_fd;
+};
+#define SJ_MOUNT_ATTR_RDONLY 0x00000001ULL
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[4096];
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Create dst as a directory or an empty file, matching what will cover it. */
+static int make_mount_point(const char *dst, bool dir)
+{
+	char parent[4096];
+	snprintf(parent, sizeof(parent), "%s", dst);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		int r = mkdir_p(parent, 0755);
+		if (r < 0)
+			return r;
+	}
+	if (dir)
+		return mkdir(dst, 0755) < 0 && errno != EEXIST ? -errno : 0;
+	int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0444);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * Read-only, recursively. mount_setattr() (5.12+) keeps the flags the
+ * kernel locked for a less privileged user namespace; the old remount has
+ * to repeat them or fail with EPERM.
+ */
+static int make_readonly(const char *dst, bool recursive)
+{
+	struct sj_mount_attr attr = { .attr_set = SJ_MOUNT_ATTR_RDONLY };
+	if (syscall(SYS_mount_setattr, AT_FDCWD, dst, recursive ? AT_RECURSIVE : 0, &attr, sizeof(attr)) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return -errno;
+	struct statvfs sv;
+	if (statvfs(dst, &sv) < 0)
+		return -errno;
+	unsigned long keep = sv.f_flag & (ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_NOATIME | ST_NODIRATIME | ST_RELATIME);
+	if (mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+static int apply_one(const struct sj_mount_op *o, int src_fd)
+{
+	char src[64];
+	struct stat st;
+	int r;
+
+	switch (o->kind) {
+	case SJ_MOP_MAKE_SLAVE:
+		/* Slave, not private: host mounts still appear, ours never go back. */
+		return mount(NULL, o->dst, NULL, MS_REC | MS_SLAVE, NULL) < 0 ? -errno : 0;
+	case SJ_MOP_TMPFS: {
+		char opts[32];
+		if (o->create_dst && (r = make_mount_point(o->dst, true)) < 0)
+			return r;
+		snprintf(opts, sizeof(opts), "mode=%04o", (unsigned)o->mode);
+		if (mount("tmpfs", o->dst, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+			return -errno;
+		return 0;
+	}
+	case SJ_MOP_BIND:
+		if (fstat(src_fd, &st) < 0)
+			return -errno;
+		if (o->create_dst && (r = make_mount_point(o->dst, S_ISDIR(st.st_mode))) < 0)
+			return r;
+		snprintf(src, sizeof(src), "/proc/self/fd/%d", src_fd);
+		if (mount(src, o->dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return -errno;
+		return o->readonly ? make_readonly(o->dst, true) : 0;
+	case SJ_MOP_REMOUNT_RO:
+		return make_readonly(o->dst, false);
+	case SJ_MOP_SYSFS:
+		if (mount("sysfs", o->dst, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+			return -errno;
+		return 0;
+	case SJ_MOP_PROC:
+		if (mount("proc", o->dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+			return -errno;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int mount_apply(const struct sj_mount_plan *plan, size_t *failed)
+{
+	_cleanup_free_ int *fds = calloc(plan->n ? plan->n : 1, sizeof(int));
+	int r = 0;
+	size_t i;
+
+	if (!fds)
+		return -ENOMEM;
+	for (i = 0; i < plan->n; i++)
+		fds[i] = -1;
+	/* Sources as the caller sees them, before /run or anything else is covered. */
+	for (i = 0; i < plan->n; i++) {
+		if (plan->ops[i].kind != SJ_MOP_BIND)
+			continue;
+		fds[i] = open(plan->ops[i].src, O_PATH | O_CLOEXEC);
+		if (fds[i] < 0) {
+			r = -errno;
+			goto out;
+		}
+	}
+	for (i = 0; i < plan->n; i++)
+		if ((r = apply_one(&plan->ops[i], fds[i])) < 0)
+			goto out;
+out:
+	if (r < 0)
+		*failed = i;
+	for (size_t j = 0; j < plan->n; j++)
+		if (fds[j] >= 0)
+			close(fds[j]);
+	return r;
+}

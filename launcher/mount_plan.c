@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+#include "mount_plan.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int push(struct sj_mount_plan *p, struct sj_mount_op op)
+{
+	struct sj_mount_op *n = realloc(p->ops, (p->n + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	p->ops = n;
+	p->ops[p->n++] = op;
+	return 0;
+}
+
+/* Is dst beneath a tmpfs that an earlier operation of this plan mounted? */
+static bool under_own_tmpfs(const struct sj_mount_plan *p, const char *dst)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->ops[i].kind == SJ_MOP_TMPFS && path_is_under(dst, p->ops[i].dst) &&
+		    strcmp(dst, p->ops[i].dst) != 0)
+			return true;
+	return false;
+}
+
+int mount_plan_build(const struct sj_settings *s, struct sj_mount_plan *plan)
+{
+	struct sj_mount_plan p = { 0 };
+	int r;
+
+#define PUSH(...)                                                                                  \
+	do {                                                                                       \
+		if ((r = push(&p, (struct sj_mount_op){ __VA_ARGS__ })) < 0)                       \
+			goto fail;                                                                 \
+	} while (0)
+
+	PUSH(.kind = SJ_MOP_MAKE_SLAVE, .dst = "/", .origin = "mount namespace");
+	PUSH(.kind = SJ_MOP_TMPFS, .dst = "/run", .mode = 0755, .origin = "/run");
+	for (size_t i = 0; i < s->run_sockets.n; i++)
+		PUSH(.kind = SJ_MOP_BIND, .src = s->run_sockets.v[i], .dst = s->run_sockets.v[i],
+		     .readonly = true, .create_dst = true, .origin = "--run-socket");
+	for (size_t i = 0; i < s->run_dirs.n; i++)
+		PUSH(.kind = SJ_MOP_BIND, .src = s->run_dirs.v[i], .dst = s->run_dirs.v[i],
+		     .create_dst = true, .origin = "--run-dir");
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct sj_mount_req *m = &s->mounts[i];
+		bool create = under_own_tmpfs(&p, m->dst);
+		switch (m->kind) {
+		case SJ_MOUNT_TMPFS:
+			PUSH(.kind = SJ_MOP_TMPFS, .dst = m->dst, .mode = 0755, .create_dst = create,
+			     .origin = "--tmpfs");
+			break;
+		case SJ_MOUNT_BIND:
+		case SJ_MOUNT_RO_BIND:
+			PUSH(.kind = SJ_MOP_BIND, .src = m->src, .dst = m->dst,
+			     .readonly = m->kind == SJ_MOUNT_RO_BIND, .create_dst = create,
+			     .origin = m->kind == SJ_MOUNT_BIND ? "--bind" : "--ro-bind");
+			break;
+		}
+	}
+	/* Last, so the binds and tmpfses above could still create their mount points. */
+	PUSH(.kind = SJ_MOP_REMOUNT_RO, .dst = "/run", .origin = "/run");
+	if (s->net != SJ_NET_HOST)
+		PUSH(.kind = SJ_MOP_SYSFS, .dst = "/sys", .readonly = true, .origin = "/sys");
+	if (s->pid != SJ_PID_HOST)
+		PUSH(.kind = SJ_MOP_PROC, .dst = "/proc", .origin = "/proc");
+#undef PUSH
+	*plan = p;
+	return 0;
+fail:
+	free(p.ops);
+	return r;
+}
+
+void mount_plan_free(struct sj_mount_plan *plan)
+{
+	free(plan->ops);
+	*plan = (struct sj_mount_plan){ 0 };
+}
+
+void mount_plan_print(const struct sj_mount_plan *plan, FILE *f)
+{
+	static const char *const names[] = {
+		[SJ_MOP_MAKE_SLAVE] = "make-slave", [SJ_MOP_TMPFS] = "tmpfs",
+		[SJ_MOP_BIND] = "bind",		    [SJ_MOP_REMOUNT_RO] = "remount-ro",
+		[SJ_MOP_SYSFS] = "sysfs",	    [SJ_MOP_PROC] = "proc",
+	};
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct sj_mount_op *o = &plan->ops[i];
+		fprintf(f, "%s%s", names[o->kind], o->readonly && o->kind == SJ_MOP_BIND ? "-ro" : "");
+		if (o->src)
+			fprintf(f, " %s ->", o->src);
+		fprintf(f, " %s", o->dst);
+		if (o->kind == SJ_MOP_TMPFS)
+			fprintf(f, " mode=%04o", (unsigned)o->mode);
+		if (o->create_dst)
+			fprintf(f, " (create)");
+		fputc('\n', f);
+	}
+}

@@ -1,0 +1,24 @@
+# x11-client.profile: an X11 client that reaches the X server only through
+# its pathname socket, /tmp/.X11-unix/X<display>.
+#
+# X servers listen on two sockets for the same display: the pathname
+# /tmp/.X11-unix/X0 and the abstract name @/tmp/.X11-unix/X0. A client that
+# finds the abstract one first connects there, and with a shared network
+# namespace anyone can squat that name before the X server does and be
+# talked to as the display. In the private network namespace below the
+# abstract name simply does not exist, so libX11 falls back to the path,
+# which is a real file in a directory the sandbox cannot write.
+#
+# The client still needs its X authority cookie (XAUTHORITY or
+# ~/.Xauthority) and DISPLAY, which this profile leaves as they are.
+sockjail-profile 1
+include base
+net none
+
+# The pathname sockets, read-only: connect() works, nothing can be
+# replaced or added.
+ro-bind /tmp/.X11-unix
+
+# Binding @/tmp/.X11-unix/X* (or any abstract name) is refused: there is
+# no abstract-allow line for them.
+abstract deny
