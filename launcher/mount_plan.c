@@ -15,14 +15,23 @@ static int push(struct sj_mount_plan *p, struct sj_mount_op op)
 	return 0;
 }
 
-/* Is dst beneath a tmpfs that an earlier operation of this plan mounted? */
+/*
+ * Is dst beneath a tmpfs that an earlier operation of this plan mounted?
+ * The innermost mount covering dst decides: beneath a bind of the caller's
+ * directory, creating a mount point would write to the host.
+ */
 static bool under_own_tmpfs(const struct sj_mount_plan *p, const char *dst)
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (p->ops[i].kind == SJ_MOP_TMPFS && path_is_under(dst, p->ops[i].dst) &&
-		    strcmp(dst, p->ops[i].dst) != 0)
-			return true;
-	return false;
+	const struct sj_mount_op *inner = NULL;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct sj_mount_op *o = &p->ops[i];
+		if ((o->kind != SJ_MOP_TMPFS && o->kind != SJ_MOP_BIND) || !path_is_under(dst, o->dst) ||
+		    strcmp(dst, o->dst) == 0)
+			continue;
+		if (!inner || strlen(o->dst) >= strlen(inner->dst))
+			inner = o;
+	}
+	return inner && inner->kind == SJ_MOP_TMPFS;
 }
 
 int mount_plan_build(const struct sj_settings *s, struct sj_mount_plan *plan)

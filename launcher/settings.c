@@ -6,6 +6,7 @@
 #include "settings.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,12 +274,11 @@ static int parse_id(const char *arg, unsigned *out, char *err, size_t errlen)
 {
 	char *end;
 	errno = 0;
-	if (arg[0] < '0' || arg[0] > '9')
-		return fail(err, errlen, -EINVAL, "expected a number");
-	unsigned long v = strtoul(arg, &end, 10);
+	/* Digits only: strtoul() would take white space and a sign ("-1"). */
+	unsigned long v = arg[0] >= '0' && arg[0] <= '9' ? strtoul(arg, &end, 10) : ULONG_MAX;
 	/* (uid_t)-1 means "unchanged" to the set*id() calls. */
-	if (errno || *end || v >= 0xffffffffUL)
-		return fail(err, errlen, -EINVAL, "expected a number below 4294967295");
+	if (errno || v >= 0xffffffffUL || *end)
+		return fail(err, errlen, -EINVAL, "expected a number from 0 to 4294967294");
 	*out = (unsigned)v;
 	return 0;
 }
@@ -429,8 +429,8 @@ int settings_validate(const struct sj_settings *s, char *err, size_t errlen)
 	for (size_t i = 0; i < s->run_sockets.n; i++)
 		for (size_t j = 0; j < s->run_dirs.n; j++)
 			if (strcmp(s->run_sockets.v[i], s->run_dirs.v[j]) == 0)
-				return fail(err, errlen, -EINVAL, "%s is both --run-socket and --run-dir",
-					    s->run_sockets.v[i]);
+				return fail(err, errlen, -EINVAL, "--run-dir %s: also given as --run-socket",
+					    s->run_dirs.v[j]);
 	for (size_t i = 0; i < s->listen.n; i++) {
 		struct sj_listen_spec spec;
 		bool inside = false;
@@ -447,6 +447,6 @@ int settings_validate(const struct sj_settings *s, char *err, size_t errlen)
 				    s->listen.v[i]);
 	}
 	if (s->learn && s->abstract != SJ_ABSTRACT_LOG && s->abstract != SJ_ABSTRACT_DENY)
-		return fail(err, errlen, -EINVAL, "--learn records what --abstract deny would refuse; drop --abstract allow");
+		return fail(err, errlen, -EINVAL, "--learn %s: cannot be combined with --abstract allow", s->learn);
 	return 0;
 }

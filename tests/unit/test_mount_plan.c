@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+/* The mount plan, built from settings without touching the kernel. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mount_plan.h"
+#include "settings.h"
+
+static void apply(struct sj_settings *s, int id, const char *arg)
+{
+	char err[256];
+	assert_int_equal(settings_apply(s, id, arg, err, sizeof(err)), 0);
+}
+
+/* The plan as text, one operation a line. */
+static char *plan_text(const struct sj_settings *s)
+{
+	struct sj_mount_plan p;
+	char *buf = NULL;
+	size_t len = 0;
+	assert_int_equal(mount_plan_build(s, &p), 0);
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	mount_plan_print(&p, f);
+	fclose(f);
+	mount_plan_free(&p);
+	return buf;
+}
+
+static void test_default(void **state)
+{
+	struct sj_settings s;
+	settings_init(&s);
+	char *t = plan_text(&s);
+	assert_string_equal(t, "make-slave /\n"
+			       "tmpfs /run mode=0755\n"
+			       "remount-ro /run\n"
+			       "sysfs /sys\n"
+			       "proc /proc\n");
+	free(t);
+	settings_free(&s);
+}
+
+static void test_host_namespaces(void **state)
+{
+	struct sj_settings s;
+	settings_init(&s);
+	apply(&s, SJ_OPT_NET, "host");
+	apply(&s, SJ_OPT_PID, "host");
+	char *t = plan_text(&s);
+	/* The caller's /sys and /proc stay: they already describe these namespaces. */
+	assert_string_equal(t, "make-slave /\ntmpfs /run mode=0755\nremount-ro /run\n");
+	free(t);
+	settings_free(&s);
+}
+
+static void test_run_paths_before_user_mounts(void **state)
+{
+	struct sj_settings s;
+	settings_init(&s);
+	apply(&s, SJ_OPT_RO_BIND, "/etc:/mnt/etc");
+	apply(&s, SJ_OPT_RUN_DIR, "/run/app");
+	apply(&s, SJ_OPT_TMPFS, "/run/app/tmp");
+	apply(&s, SJ_OPT_RUN_SOCKET, "/run/dbus/system_bus_socket");
+	apply(&s, SJ_OPT_BIND, "/srv");
+	char *t = plan_text(&s);
+	/* /run/app is the host's directory: the tmpfs's mount point must exist there. */
+	assert_string_equal(t, "make-slave /\n"
+			       "tmpfs /run mode=0755\n"
+			       "bind-ro /run/dbus/system_bus_socket -> /run/dbus/system_bus_socket (create)\n"
+			       "bind /run/app -> /run/app (create)\n"
+			       "bind-ro /etc -> /mnt/etc\n"
+			       "tmpfs /run/app/tmp mode=0755\n"
+			       "bind /srv -> /srv\n"
+			       "remount-ro /run\n"
+			       "sysfs /sys\n"
+			       "proc /proc\n");
+	free(t);
+	settings_free(&s);
+}
+
+static void test_create_only_under_own_tmpfs(void **state)
+{
+	struct sj_settings s;
+	settings_init(&s);
+	apply(&s, SJ_OPT_TMPFS, "/mnt");
+	apply(&s, SJ_OPT_BIND, "/etc:/mnt/etc");
+	apply(&s, SJ_OPT_BIND, "/etc:/opt/etc");
+	apply(&s, SJ_OPT_TMPFS, "/mnt");
+	char *t = plan_text(&s);
+	/* /opt/etc is the caller's filesystem: never created, must exist. */
+	assert_non_null(strstr(t, "bind /etc -> /mnt/etc (create)\n"));
+	assert_non_null(strstr(t, "bind /etc -> /opt/etc\n"));
+	/* A second tmpfs on the same point is not "beneath" the first: no create. */
+	assert_non_null(strstr(t, "bind /etc -> /opt/etc\ntmpfs /mnt mode=0755\n"));
+	free(t);
+	settings_free(&s);
+}
+
+static void test_ops_fields(void **state)
+{
+	struct sj_settings s;
+	struct sj_mount_plan p;
+	settings_init(&s);
+	apply(&s, SJ_OPT_RUN_SOCKET, "/run/a.sock");
+	assert_int_equal(mount_plan_build(&s, &p), 0);
+	assert_int_equal(p.ops[2].kind, SJ_MOP_BIND);
+	assert_true(p.ops[2].readonly);
+	assert_true(p.ops[2].create_dst);
+	assert_string_equal(p.ops[2].origin, "--run-socket");
+	assert_string_equal(p.ops[2].src, "/run/a.sock");
+	assert_int_equal(p.ops[1].mode, 0755);
+	mount_plan_free(&p);
+	assert_null(p.ops);
+	settings_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default),
+		cmocka_unit_test(test_host_namespaces),
+		cmocka_unit_test(test_run_paths_before_user_mounts),
+		cmocka_unit_test(test_create_only_under_own_tmpfs),
+		cmocka_unit_test(test_ops_fields),
+	};
+	return cmocka_run_group_tests_name("mount_plan", tests, NULL, NULL);
+}
