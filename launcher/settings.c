@@ -6,7 +6,6 @@
 #include "settings.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,12 +271,14 @@ static int set_string(char **slot, const char *arg)
 
 static int parse_id(const char *arg, unsigned *out, char *err, size_t errlen)
 {
-	char *end;
+	char *end = NULL;
+	unsigned long v = 0;
 	errno = 0;
 	/* Digits only: strtoul() would take white space and a sign ("-1"). */
-	unsigned long v = arg[0] >= '0' && arg[0] <= '9' ? strtoul(arg, &end, 10) : ULONG_MAX;
+	if (arg[0] >= '0' && arg[0] <= '9')
+		v = strtoul(arg, &end, 10);
 	/* (uid_t)-1 means "unchanged" to the set*id() calls. */
-	if (errno || v >= 0xffffffffUL || *end)
+	if (!end || *end || errno || v >= 0xffffffffUL)
 		return fail(err, errlen, -EINVAL, "expected a number from 0 to 4294967294");
 	*out = (unsigned)v;
 	return 0;
