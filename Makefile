@@ -96,5 +96,27 @@ deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PACKAGES)
 
+# libFuzzer harnesses (clang), each run FUZZ_SECONDS from its seed corpus;
+# a crash or a leak fails the target.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-D_GNU_SOURCE -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
+	-DSJ_PROFILEDIR='"/nonexistent"' -DSJ_SYSCONF_PROFILEDIR='"/nonexistent"'
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
+build/fuzz/%: tests/fuzz/%.c $(filter-out launcher/main.c,$(SRCS)) $(wildcard include/*.h)
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(filter-out launcher/main.c,$(SRCS)) $(LDLIBS)
+fuzz: $(FUZZ_BINS)
+	@set -e; for f in $(FUZZ_BINS); do \
+		name=$${f##*/fuzz_}; corpus=tests/fuzz/corpus_$$name; \
+		work=$$(mktemp -d); cp -r $$corpus/. $$work/ 2>/dev/null || true; \
+		echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+		rc=0; $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$work >$$work.log 2>&1 || rc=$$?; \
+		tail -n 5 $$work.log; rm -rf $$work $$work.log; \
+		if [ $$rc -ne 0 ]; then echo "fuzz: $$f failed ($$rc)"; exit 1; fi; \
+	done
+
 clean:
 	rm -rf build

@@ -356,7 +356,18 @@ static int find_profile(const char *name, char **ret_path, int *ret_fd, struct s
 	return -ENOENT;
 }
 
-/* arg relative to the directory of the file that includes it. */
+/* "x.profile" given where a NAME is looked up: most likely a file was meant. */
+static bool looks_like_file(const char *name)
+{
+	size_t len = strlen(name);
+	return len > 8 && strcmp(name + len - 8, ".profile") == 0;
+}
+
+/*
+ * arg relative to the directory of the file that includes it. Leading "./"
+ * is dropped so that names in messages do not grow with each level; ".."
+ * is kept, since only the kernel knows where it leads through symlinks.
+ */
 static char *resolve_include(const char *including, const char *arg)
 {
 	const char *slash = strrchr(including, '/');
@@ -364,6 +375,11 @@ static char *resolve_include(const char *including, const char *arg)
 
 	if (arg[0] == '/' || !slash)
 		return strdup(arg);
+	while (arg[0] == '.' && arg[1] == '/') {
+		arg += 2;
+		while (arg[0] == '/')
+			arg++;
+	}
 	if (asprintf(&p, "%.*s/%s", (int)(slash - including), including, arg) < 0)
 		return NULL;
 	return p;
@@ -398,6 +414,9 @@ static int do_include(struct include_chain *chain, const char *filename, unsigne
 
 	if (!strchr(arg, '/')) {
 		r = find_profile(arg, &path, &fd, &st, why, sizeof(why));
+		if (r == -ENOENT && looks_like_file(arg))
+			return fail_at(err, errlen, r, filename, line,
+				       "include %s: %s; for the file next to this profile write ./%s", shown, why, arg);
 	} else {
 		path = resolve_include(filename, arg);
 		r = path ? open_regular(path, &fd, &st, why, sizeof(why)) : -ENOMEM;
@@ -573,13 +592,11 @@ int profile_load(const char *name_or_path, struct sj_settings *s, char *err, siz
 		}
 	} else {
 		r = find_profile(name_or_path, &path, &fd, &st, why, sizeof(why));
-		if (r < 0 && r != -ENOMEM) {
-			size_t len = strlen(name_or_path);
-			bool looks_like_file = len > 8 && strcmp(name_or_path + len - 8, ".profile") == 0;
-			return fail_at(err, errlen, r, name_or_path, 0, "%s%s%s", why,
-				       looks_like_file ? "; for a file in the current directory use ./" : "",
-				       looks_like_file ? name_or_path : "");
-		}
+		if (r == -ENOENT && looks_like_file(name_or_path))
+			return fail_at(err, errlen, r, name_or_path, 0, "%s; for a file in the current directory use ./%s",
+				       why, name_or_path);
+		if (r < 0 && r != -ENOMEM)
+			return fail_at(err, errlen, r, name_or_path, 0, "%s", why);
 	}
 	if (r < 0)
 		return fail_at(err, errlen, r, name_or_path, 0, "%s", strerror(-r));
