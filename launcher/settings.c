@@ -22,11 +22,11 @@
 
 const struct sj_option sj_options[] = {
 	{ "profile", 'p', SJ_OPT_PROFILE, A, "NAME|PATH", "load a profile (see sockjail.profile(5))" },
-	{ "check-profile", 0, SJ_OPT_CHECK_PROFILE, A, "PROFILE", "validate a profile, print the effective policy" },
+	{ "check-profile", 0, SJ_OPT_CHECK_PROFILE, A, "PROFILE", "check a profile, print the effective policy" },
 	{ "print-filter", 0, SJ_OPT_PRINT_FILTER, 0, NULL, "print the seccomp filter the options produce" },
 	{ "net", 0, SJ_OPT_NET, A | F, "none|host|veth:H/P,S/P", "network namespace (default none: only lo)" },
-	{ "run-socket", 0, SJ_OPT_RUN_SOCKET, A | F | L, "PATH", "expose an existing /run socket or dir read-only" },
-	{ "run-dir", 0, SJ_OPT_RUN_DIR, A | F | L, "PATH", "a writable /run directory for the sandbox's sockets" },
+	{ "run-socket", 0, SJ_OPT_RUN_SOCKET, A | F | L, "PATH", "expose a /run socket or directory read-only" },
+	{ "run-dir", 0, SJ_OPT_RUN_DIR, A | F | L, "PATH", "a writable /run directory for new sockets" },
 	{ "pathname-bind", 0, SJ_OPT_PATHNAME_BIND, A | F, "any|run-dirs", "where pathname sockets may be bound" },
 	{ "tmpfs", 0, SJ_OPT_TMPFS, A | F | L, "DIR", "mount an empty tmpfs on DIR" },
 	{ "bind", 0, SJ_OPT_BIND, A | F | L, "SRC[:DST]", "bind-mount SRC read-write" },
@@ -48,7 +48,7 @@ const struct sj_option sj_options[] = {
 	{ "clearenv", 0, SJ_OPT_CLEARENV, F | L, NULL, "start from an empty environment" },
 	{ "quiet", 'q', SJ_OPT_QUIET, F, NULL, "no stderr line per denied bind" },
 	{ "audit", 0, SJ_OPT_AUDIT, A | F, "FILE", "JSON line per bind decision (- for stderr)" },
-	{ "learn", 0, SJ_OPT_LEARN, A, "FILE", "run with --abstract log, write a profile to FILE" },
+	{ "learn", 0, SJ_OPT_LEARN, A, "FILE", "write a profile allowing what COMMAND used" },
 	{ "help", 'h', SJ_OPT_HELP, 0, NULL, "show this help" },
 	{ "version", 0, SJ_OPT_VERSION, 0, NULL, "show the version" },
 	{ NULL, 0, 0, 0, NULL, NULL },

@@ -31,6 +31,7 @@
 #include "env.h"
 #include "landlock.h"
 #include "listen_fds.h"
+#include "listen_spec.h"
 #include "log.h"
 #include "mount_plan.h"
 #include "notify.h"
@@ -194,7 +195,48 @@ struct supervisor {
 	int pidfd;
 	int sigfd;
 	struct sj_notify *notify;
+	/* Socket files --listen creates on the host, unlinked at the end. */
+	struct sj_strv listen_paths;
 };
+
+/*
+ * A --listen unix: path must be free now: sockjail removes the file at the
+ * end, and must never remove one it did not create.
+ */
+static int check_listen_paths(struct supervisor *sv, const struct sj_settings *s)
+{
+	for (size_t i = 0; i < s->listen.n; i++) {
+		struct sj_listen_spec l;
+		struct stat st;
+		int r = listen_spec_parse(s->listen.v[i], &l, NULL, 0);
+		if (r < 0)
+			return r;
+		if (l.kind == SJ_LISTEN_UNIX) {
+			if (lstat(l.path, &st) == 0)
+				r = -EADDRINUSE;
+			else if (errno != ENOENT)
+				r = -errno;
+			else
+				r = strv_push(&sv->listen_paths, l.path);
+			if (r < 0)
+				log_errno(r, "--listen %s", s->listen.v[i]);
+		}
+		listen_spec_free(&l);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static void remove_listen_paths(struct supervisor *sv)
+{
+	for (size_t i = 0; i < sv->listen_paths.n; i++) {
+		struct stat st;
+		if (lstat(sv->listen_paths.v[i], &st) == 0 && S_ISSOCK(st.st_mode))
+			unlink(sv->listen_paths.v[i]);
+	}
+	strv_free(&sv->listen_paths);
+}
 
 static int prepare(struct supervisor *sv, const struct sj_settings *s, char **command)
 {
@@ -282,6 +324,8 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 		if (strcmp(s->audit, "-") == 0)
 			fcntl(fileno(sv->audit), F_SETFD, FD_CLOEXEC);
 	}
+	if ((r = check_listen_paths(sv, s)) < 0)
+		return r;
 	/* Host uid of the sandbox's uid: our own when rootless, else as given. */
 	bool chown_dirs = sb->caller_uid == 0;
 	for (size_t i = 0; i < s->run_dirs.n; i++) {
@@ -396,6 +440,7 @@ static void cleanup(struct supervisor *sv)
 	for (int i = 0; i < 2; i++)
 		if (sv->sb.sync[i] >= 0)
 			close(sv->sb.sync[i]);
+	remove_listen_paths(sv);
 	created_dirs_remove(&sv->dirs);
 	if (sv->audit)
 		fclose(sv->audit);

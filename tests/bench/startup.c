@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Start-up timer: runs several commands round-robin, many rounds, and
+ * prints each one's median wall time. Round-robin rather than one command
+ * after another, so that a burst of load on the machine (other builds, a
+ * kworker tearing down the last run's namespaces) hits every command alike;
+ * the starting command rotates each round so none always follows the same
+ * neighbour. posix_spawn() (vfork underneath) keeps our own cost per run
+ * small and the same for all.
+ *
+ * Usage: startup ROUNDS WARMUP LABEL CMD [ARG...] [:: LABEL CMD [ARG...]]...
+ * Output, one line per command: LABEL median_us p10_us p90_us failures
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+struct cmd {
+	const char *label;
+	char **argv;
+	double *us; /* successful runs only */
+	int ok, failures;
+};
+
+static double now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* One run: wall time from spawn to reaped, or a negative value if it failed. */
+static double run_once(char **argv, const posix_spawn_file_actions_t *fa)
+{
+	pid_t pid;
+	int status;
+	double t0 = now_us();
+	if (posix_spawnp(&pid, argv[0], fa, NULL, argv, environ) != 0)
+		return -1;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	double t1 = now_us();
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? t1 - t0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 5) {
+		fprintf(stderr, "usage: %s ROUNDS WARMUP LABEL CMD [ARG...] [:: LABEL CMD...]...\n", argv[0]);
+		return 2;
+	}
+	int rounds = atoi(argv[1]), warmup = atoi(argv[2]);
+	if (rounds <= 0 || warmup < 0) {
+		fprintf(stderr, "startup: bad ROUNDS or WARMUP\n");
+		return 2;
+	}
+	struct cmd cmds[16];
+	int n = 0;
+	for (int i = 3; i < argc;) {
+		if (n == (int)(sizeof(cmds) / sizeof(cmds[0])) || i + 1 >= argc) {
+			fprintf(stderr, "startup: too many commands, or a label without a command\n");
+			return 2;
+		}
+		cmds[n] = (struct cmd){ .label = argv[i], .argv = &argv[i + 1] };
+		int j = i + 1;
+		while (j < argc && strcmp(argv[j], "::") != 0)
+			j++;
+		if (j < argc)
+			argv[j++] = NULL; /* ends this command's argv */
+		cmds[n].us = calloc((size_t)rounds, sizeof(double));
+		if (!cmds[n].us)
+			return 2;
+		n++;
+		i = j;
+	}
+
+	/* The commands' output would only disturb the timing (and the table). */
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+
+	for (int r = -warmup; r < rounds; r++) {
+		int start = (r + warmup) % n;
+		for (int k = 0; k < n; k++) {
+			struct cmd *c = &cmds[(start + k) % n];
+			double t = run_once(c->argv, &fa);
+			if (r < 0)
+				continue;
+			if (t < 0)
+				c->failures++;
+			else
+				c->us[c->ok++] = t;
+		}
+	}
+
+	for (int i = 0; i < n; i++) {
+		struct cmd *c = &cmds[i];
+		if (c->ok == 0) {
+			printf("%s - - - %d\n", c->label, c->failures);
+			continue;
+		}
+		qsort(c->us, (size_t)c->ok, sizeof(double), cmp_double);
+		printf("%s %.0f %.0f %.0f %d\n", c->label, c->us[c->ok / 2], c->us[c->ok / 10],
+		       c->us[c->ok - 1 - c->ok / 10], c->failures);
+		free(c->us);
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	return 0;
+}
