@@ -36,6 +36,16 @@ struct sj_emulate_target {
 /* Parse the text of /proc/<tid>/status into t's ids, groups, caps, umask. */
 int emulate_parse_status(const char *text, struct sj_emulate_target *t);
 
+/*
+ * /proc/<tid>/status shows ids as the supervisor's user namespace sees
+ * them, but the executor sets them after entering the target's: turn t's
+ * ids into the target's own through its uid_map and gid_map (as read by
+ * the supervisor, so "outside" is the supervisor's view too). A uid or gid
+ * the maps do not cover fails with -EINVAL; such supplementary groups are
+ * dropped (the target cannot name them either).
+ */
+int emulate_translate_ids(const char *uid_map, const char *gid_map, struct sj_emulate_target *t);
+
 /* Open the fds and read the status of thread tid. */
 int emulate_target_open(pid_t tid, struct sj_emulate_target *t);
 void emulate_target_close(struct sj_emulate_target *t);

@@ -2,5 +2,68 @@
 /* Network configuration over rtnetlink: the only module that uses libnl. */
 #pragma once
 
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "veth_spec.h"
+
+struct nl_sock;
+
 /* Bring the loopback interface of the current network namespace up. */
 int netns_loopback_up(void);
+
+/*
+ * --net veth: a pair whose host end the supervisor owns from creation
+ * until netns_veth_teardown(). Zero-initialise; netns_veth_prepare() fills it.
+ */
+struct netns_veth {
+	struct sj_veth_spec spec;
+	char host_ifname[IFNAMSIZ]; /* sj-<sockjail's pid>, or name= */
+	int host_ifindex;           /* 0 until known */
+	bool created;               /* the host end exists and is ours to delete */
+	struct nl_sock *host_sk;    /* opened in the host's netns, kept for teardown */
+};
+
+/* The steps of netns_veth_setup(), so a failure can say which one. */
+enum netns_veth_step {
+	NETNS_VETH_OPEN,
+	NETNS_VETH_CREATE,
+	NETNS_VETH_HOST_UP,
+	NETNS_VETH_HOST_ADDR,
+	NETNS_VETH_ENTER,
+	NETNS_VETH_SANDBOX_UP,
+	NETNS_VETH_SANDBOX_ADDR,
+	NETNS_VETH_SANDBOX_ROUTE,
+};
+
+const char *netns_veth_step_to_string(enum netns_veth_step step);
+
+/*
+ * Before anything is unshared: parse spec_text (the text after "veth:"),
+ * name the host end, and check that the pair can be made from here:
+ * CAP_NET_ADMIN over the current (host's) netns and CAP_SYS_ADMIN, and no
+ * interface of that name. Returns 0, or a negative errno (-EPERM for the
+ * privileges, -EEXIST for the name) with the message in err; v is left
+ * untouched on failure.
+ */
+int netns_veth_prepare(struct netns_veth *v, const char *spec_text, char *err, size_t errlen);
+
+/*
+ * From the supervisor, after clone() and before the sandbox is released:
+ * create the pair with its peer named eth0 directly in sandbox_pid's
+ * netns, bring the host end up and address it, then, over a netlink socket
+ * opened inside that netns, bring eth0 up, address it and add the default
+ * route via HOSTADDR. Sets v->created as soon as the host end exists, so
+ * netns_veth_teardown() removes it after a failure half-way. Returns 0, or
+ * a negative errno with the failed step in *failed.
+ */
+int netns_veth_setup(struct netns_veth *v, pid_t sandbox_pid, enum netns_veth_step *failed);
+
+/*
+ * Delete the host end if we created it (which removes the pair), check it
+ * is gone, and release the socket. Safe on every path, also when nothing
+ * was set up. Returns 0, or a negative errno (-EBUSY: still there).
+ */
+int netns_veth_teardown(struct netns_veth *v);

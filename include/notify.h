@@ -12,8 +12,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
+#include "learn.h"
 #include "settings.h"
 
 struct sj_notify;
@@ -22,8 +24,14 @@ struct sj_notify_config {
 	const struct sj_settings *s;
 	int landlock_abi;
 	pid_t sandbox_pid;  /* any process in the sandbox's namespaces (init) */
+	/*
+	 * stat() of the sandbox's /proc/<pid>/ns/net, taken while its first
+	 * process could not have exited yet; NULL: stat sandbox_pid's now.
+	 */
+	const struct stat *netns;
 	FILE *audit;        /* NULL, or the --audit stream */
 	int unpriv_port_start; /* ip_unprivileged_port_start of the sandbox's netns */
+	struct sj_learned *learned; /* --learn: where to record what was used */
 };
 
 /* Takes ownership of listener. Returns 0 or a negative errno. */
@@ -39,6 +47,3 @@ size_t notify_pollfds(struct sj_notify *n, struct pollfd *pfds, size_t max);
  * or a negative errno if the listener itself failed.
  */
 int notify_dispatch(struct sj_notify *n, const struct pollfd *pfds, size_t npfds);
-
-/* Abstract names (escaped) that were bound under --abstract log, for --learn. */
-const struct sj_strv *notify_logged_names(const struct sj_notify *n);

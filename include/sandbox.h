@@ -42,6 +42,8 @@ struct sj_sandbox {
 	 * COMMAND's process -> supervisor: the seccomp listener fd.
 	 */
 	int sync[2];
+	/* COMMAND's process moves sync[1] here: 3 + the number of activation fds. */
+	int sync_child_fd;
 };
 
 /* Runs in the cloned child; never returns. */

@@ -4,6 +4,7 @@
 
 #include <netinet/in.h>
 #include <net/if.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct sj_veth_spec {
@@ -17,3 +18,10 @@ struct sj_veth_spec {
 };
 
 int veth_spec_parse(const char *text, struct sj_veth_spec *out, char *err, size_t errlen);
+
+/*
+ * Does addr/prefix (an address the host already has) overlap the subnet
+ * HOSTADDR/PREFIX that the host's end would route? Two routes for one
+ * subnet on two links would send some of either's traffic to the other.
+ */
+bool veth_spec_overlaps(const struct sj_veth_spec *spec, int family, const void *addr, unsigned prefix);

@@ -167,11 +167,13 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 	 * it is O_CLOEXEC, so execve() closes it.
 	 */
 	int listen_total = sb->n_inherited + (int)sb->s->listen.n;
-	int sync_fd = fcntl(sb->sync[1], F_DUPFD_CLOEXEC, 3 + listen_total);
-	if (sync_fd < 0)
-		die_errno(-errno, "fcntl");
-	if (sync_fd != sb->sync[1])
+	int sync_fd = sb->sync_child_fd;
+	/* A fixed number: the --learn filter exempts the handover on it. */
+	if (sb->sync[1] != sync_fd) {
+		if (dup3(sb->sync[1], sync_fd, O_CLOEXEC) < 0)
+			die_errno(-errno, "dup3");
 		close(sb->sync[1]);
+	}
 
 	if ((r = landlock_apply(sb->s, sb->landlock_abi, &step)) < 0)
 		die_errno(r, "%s", step);

@@ -87,6 +87,46 @@ int emulate_parse_status(const char *text, struct sj_emulate_target *t)
 	return found == 127 ? 0 : -EINVAL;
 }
 
+/* The id inside the namespace for an id outside it, per one map's text. */
+static int map_id(const char *map, unsigned outside, unsigned *inside)
+{
+	for (const char *line = map; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		unsigned long long first, lower, count;
+		if (sscanf(line, "%llu %llu %llu", &first, &lower, &count) != 3)
+			continue;
+		if (outside >= lower && outside - lower < count) {
+			*inside = (unsigned)(first + (outside - lower));
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int emulate_translate_ids(const char *uid_map, const char *gid_map, struct sj_emulate_target *t)
+{
+	uid_t uid[4];
+	gid_t gid[4], groups[ARRAY_SIZE(t->groups)];
+	size_t n_groups = 0;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned u, g;
+		if (map_id(uid_map, t->uid[i], &u) < 0 || map_id(gid_map, t->gid[i], &g) < 0)
+			return -EINVAL;
+		uid[i] = u;
+		gid[i] = g;
+	}
+	for (size_t i = 0; i < t->n_groups; i++) {
+		unsigned g;
+		if (map_id(gid_map, t->groups[i], &g) == 0)
+			groups[n_groups++] = g;
+	}
+	memcpy(t->uid, uid, sizeof(uid));
+	memcpy(t->gid, gid, sizeof(gid));
+	memcpy(t->groups, groups, n_groups * sizeof(groups[0]));
+	t->n_groups = n_groups;
+	return 0;
+}
+
 void emulate_target_close(struct sj_emulate_target *t)
 {
 	int *fds[] = { &t->root_fd, &t->cwd_fd, &t->userns_fd, &t->mntns_fd };
@@ -97,12 +137,32 @@ void emulate_target_close(struct sj_emulate_target *t)
 	}
 }
 
+static bool same_ns(int fd, const char *self)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+/* Read a small /proc file of tid's into buf (NUL-terminated). */
+static int read_proc(pid_t tid, const char *name, char *buf, size_t len)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, name);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read_all(fd, buf, len - 1);
+	if (n < 0)
+		return (int)n;
+	buf[n] = '\0';
+	return 0;
+}
+
 int emulate_target_open(pid_t tid, struct sj_emulate_target *t)
 {
 	static const char *const names[] = { "root", "cwd", "ns/user", "ns/mnt" };
 	int *fds[] = { &t->root_fd, &t->cwd_fd, &t->userns_fd, &t->mntns_fd };
-	char path[64], buf[4096];
-	_cleanup_close_ int fd = -1;
+	char path[64], buf[4096], uid_map[1024], gid_map[1024];
 	int r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
@@ -115,30 +175,25 @@ int emulate_target_open(pid_t tid, struct sj_emulate_target *t)
 			goto fail;
 		}
 	}
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
+	if ((r = read_proc(tid, "status", buf, sizeof(buf))) < 0 || (r = emulate_parse_status(buf, t)) < 0)
 		goto fail;
+	/*
+	 * Rootless with --uid, the sandbox's uid 1000 is our 65534: status
+	 * says 65534, and setresuid(65534) in the sandbox's namespace would
+	 * fail (or name someone else under a wider map). In our own user
+	 * namespace the ids need no translation (and the maps there are
+	 * shown relative to our parent, not to us).
+	 */
+	if (!same_ns(t->userns_fd, "/proc/self/ns/user")) {
+		if ((r = read_proc(tid, "uid_map", uid_map, sizeof(uid_map))) < 0 ||
+		    (r = read_proc(tid, "gid_map", gid_map, sizeof(gid_map))) < 0 ||
+		    (r = emulate_translate_ids(uid_map, gid_map, t)) < 0)
+			goto fail;
 	}
-	ssize_t n = read_all(fd, buf, sizeof(buf) - 1);
-	if (n < 0) {
-		r = (int)n;
-		goto fail;
-	}
-	buf[n] = '\0';
-	if ((r = emulate_parse_status(buf, t)) < 0)
-		goto fail;
 	return 0;
 fail:
 	emulate_target_close(t);
 	return r;
-}
-
-static bool same_ns(int fd, const char *self)
-{
-	struct stat a, b;
-	return fstat(fd, &a) == 0 && stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
 }
 
 /*

@@ -39,6 +39,9 @@ int main(int argc, char **argv)
 		break;
 	case SJ_ACTION_RUN:
 	default:
+		/* --learn allows and records what "abstract deny" would refuse. */
+		if (s.learn)
+			s.abstract = SJ_ABSTRACT_LOG;
 		status = spawn_run(&s, cli.command);
 		break;
 	}

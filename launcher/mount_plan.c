@@ -46,7 +46,15 @@ int mount_plan_build(const struct sj_settings *s, struct sj_mount_plan *plan)
 	} while (0)
 
 	PUSH(.kind = SJ_MOP_MAKE_SLAVE, .dst = "/", .origin = "mount namespace");
-	PUSH(.kind = SJ_MOP_TMPFS, .dst = "/run", .mode = 0755, .origin = "/run");
+	if (s->learn)
+		/*
+		 * --learn shows the host's /run read-only, so that connects to
+		 * its sockets succeed and the run goes on to show what else it
+		 * needs; the learned profile then names each socket used.
+		 */
+		PUSH(.kind = SJ_MOP_BIND, .src = "/run", .dst = "/run", .readonly = true, .origin = "--learn");
+	else
+		PUSH(.kind = SJ_MOP_TMPFS, .dst = "/run", .mode = 0755, .origin = "/run");
 	for (size_t i = 0; i < s->run_sockets.n; i++)
 		PUSH(.kind = SJ_MOP_BIND, .src = s->run_sockets.v[i], .dst = s->run_sockets.v[i],
 		     .readonly = true, .create_dst = true, .origin = "--run-socket");

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <linux/sockios.h>
@@ -24,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +33,7 @@
 #include "audit.h"
 #include "cleanup.h"
 #include "emulate.h"
+#include "learn.h"
 #include "log.h"
 #include "sockaddr.h"
 #include "util.h"
@@ -68,7 +71,6 @@ struct sj_notify {
 	bool pidfd_thread; /* the kernel has PIDFD_THREAD (6.9+) */
 	struct pending pending[SJ_MAX_PENDING];
 	size_t n_pending;
-	struct sj_strv logged;
 };
 
 int notify_new(const struct sj_notify_config *cfg, int listener, struct sj_notify **out)
@@ -92,9 +94,13 @@ int notify_new(const struct sj_notify_config *cfg, int listener, struct sj_notif
 	n->resp = calloc(1, n->resp_size);
 	if (!n->req || !n->resp)
 		goto fail;
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)cfg->sandbox_pid);
-	if (stat(path, &n->netns) < 0)
-		goto fail;
+	if (cfg->netns) {
+		n->netns = *cfg->netns;
+	} else {
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)cfg->sandbox_pid);
+		if (stat(path, &n->netns) < 0)
+			goto fail;
+	}
 	/*
 	 * Wake the target on the supervisor's CPU when we answer (6.6+): a
 	 * round trip drops from ~30 us to a few. Older kernels: not needed.
@@ -120,16 +126,11 @@ void notify_free(struct sj_notify *n)
 	}
 	if (n->listener >= 0)
 		close(n->listener);
-	strv_free(&n->logged);
 	free(n->req);
 	free(n->resp);
 	free(n);
 }
 
-const struct sj_strv *notify_logged_names(const struct sj_notify *n)
-{
-	return &n->logged;
-}
 
 size_t notify_pollfds(struct sj_notify *n, struct pollfd *pfds, size_t max)
 {
@@ -156,6 +157,79 @@ static void respond(struct sj_notify *n, uint64_t id, int err)
 	n->resp->flags = 0; /* never SECCOMP_USER_NOTIF_FLAG_CONTINUE */
 	/* ENOENT: the target died or was interrupted; nothing is waiting. */
 	ioctl(n->listener, SECCOMP_IOCTL_NOTIF_SEND, n->resp);
+}
+
+/*
+ * --learn: the observed calls go on unchanged. Never used for bind(): the
+ * kernel would re-read memory the sandbox can still change.
+ */
+static void respond_continue(struct sj_notify *n, uint64_t id)
+{
+	memset(n->resp, 0, n->resp_size);
+	n->resp->id = id;
+	n->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	ioctl(n->listener, SECCOMP_IOCTL_NOTIF_SEND, n->resp);
+}
+
+/* Record path (as the target named it) if it lies under /run. */
+static void learn_run_path(struct sj_notify *n, pid_t tid, struct sj_strv *into, const unsigned char *name,
+			   size_t len)
+{
+	char path[PATH_MAX], cwd[PATH_MAX], link[64];
+	if (len == 0 || len >= sizeof(path) / 2)
+		return;
+	if (name[0] == '/') {
+		memcpy(path, name, len);
+		path[len] = '\0';
+	} else {
+		snprintf(link, sizeof(link), "/proc/%d/cwd", (int)tid);
+		ssize_t l = readlink(link, cwd, sizeof(cwd) / 2 - 1);
+		if (l <= 0)
+			return;
+		cwd[l] = '\0';
+		int w = snprintf(path, sizeof(path), "%s/%.*s", strcmp(cwd, "/") ? cwd : "", (int)len,
+				 (const char *)name);
+		if (w < 0 || (size_t)w >= sizeof(path))
+			return;
+	}
+	if (path_is_under(path, "/run") && strcmp(path, "/run") != 0 && !strstr(path, "/../") && !strstr(path, "/./"))
+		learn_add(into, path);
+}
+
+/* --learn: the AF_UNIX pathname a connect(), sendto() or sendmsg() names. */
+static void learn_observe(struct sj_notify *n, const struct seccomp_notif *req)
+{
+	pid_t tid = (pid_t)req->pid;
+	uint64_t uaddr = 0, ulen = 0;
+	unsigned char buf[sizeof(struct sockaddr_un)];
+
+	if (req->data.nr == SYS_connect) {
+		uaddr = req->data.args[1];
+		ulen = (uint32_t)req->data.args[2];
+	} else if (req->data.nr == SYS_sendto) {
+		uaddr = req->data.args[4];
+		ulen = (uint32_t)req->data.args[5];
+	} else {
+		struct msghdr m;
+		struct iovec local = { &m, sizeof(m) };
+		struct iovec remote = { (void *)(uintptr_t)req->data.args[1], sizeof(m) };
+		if (process_vm_readv(tid, &local, 1, &remote, 1, 0) != (ssize_t)sizeof(m))
+			return;
+		uaddr = (uint64_t)(uintptr_t)m.msg_name;
+		ulen = m.msg_namelen;
+	}
+	if (!uaddr || ulen <= offsetof(struct sockaddr_un, sun_path) || ulen > sizeof(buf))
+		return;
+	struct iovec local = { buf, (size_t)ulen };
+	struct iovec remote = { (void *)(uintptr_t)uaddr, (size_t)ulen };
+	if (process_vm_readv(tid, &local, 1, &remote, 1, 0) != (ssize_t)ulen)
+		return;
+	const struct sockaddr_un *un = (const struct sockaddr_un *)buf;
+	size_t max = (size_t)ulen - offsetof(struct sockaddr_un, sun_path);
+	if (un->sun_family != AF_UNIX || un->sun_path[0] == '\0')
+		return;
+	learn_run_path(n, tid, &n->cfg.learned->connects, (const unsigned char *)un->sun_path,
+		       strnlen(un->sun_path, max));
 }
 
 static void record(struct sj_notify *n, struct sj_audit_event *ev)
@@ -266,6 +340,12 @@ static int handle(struct sj_notify *n)
 	uint64_t id = req->id;
 	pid_t tid = (pid_t)req->pid;
 
+	if (n->cfg.learned && req->data.arch == AUDIT_ARCH_X86_64 &&
+	    (req->data.nr == SYS_connect || req->data.nr == SYS_sendto || req->data.nr == SYS_sendmsg)) {
+		learn_observe(n, req);
+		respond_continue(n, id);
+		return 0;
+	}
 	/* The filter only notifies bind() on x86_64; anything else is a bug: refuse. */
 	if (req->data.arch != AUDIT_ARCH_X86_64 || req->data.nr != SYS_bind) {
 		respond(n, id, -ENOSYS);
@@ -349,14 +429,16 @@ static int handle(struct sj_notify *n)
 			p.ev.verdict = s->abstract == SJ_ABSTRACT_DENY	  ? SJ_VERDICT_DENY
 				       : s->abstract == SJ_ABSTRACT_ALLOW ? SJ_VERDICT_ALLOW
 									  : SJ_VERDICT_LOG;
-			if (p.ev.verdict == SJ_VERDICT_LOG)
-				strv_push(&n->logged, p.address);
+			if (p.ev.verdict == SJ_VERDICT_LOG && n->cfg.learned)
+				learn_add(&n->cfg.learned->abstract, p.address);
 		}
 		direct = true;
 		break;
 	}
 	case SJ_ADDR_PATHNAME:
 		sockaddr_escape(a.name, a.name_len, p.address, sizeof(p.address));
+		if (n->cfg.learned)
+			learn_run_path(n, tid, &n->cfg.learned->binds, a.name, a.name_len);
 		check_run_dirs = s->pathname_bind == SJ_PATHNAME_BIND_RUN_DIRS;
 		snprintf(p.rule, sizeof(p.rule), "pathname-bind %s", check_run_dirs ? "run-dirs" : "any");
 		p.ev.verdict = SJ_VERDICT_ALLOW;

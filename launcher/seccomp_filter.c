@@ -144,6 +144,27 @@ int seccomp_filter_build(const struct sj_filter_opts *opts, scmp_filter_ctx *out
 			return r;
 	}
 
+	/*
+	 * --learn only: the supervisor looks at the address of every
+	 * connect()/sendto()/sendmsg() to find the /run sockets COMMAND
+	 * needs, then lets the call continue. Learning observes, it does not
+	 * enforce, so CONTINUE is acceptable here as it never is for bind().
+	 */
+	if (opts->learn) {
+		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(connect), 0);
+		if (r == 0)
+			r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendto), 0);
+		/*
+		 * The sendmsg() that hands the listener to the supervisor comes
+		 * after the filter is loaded, before anyone can answer it.
+		 */
+		if (r == 0)
+			r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendmsg), 1,
+					     SCMP_A0_64(SCMP_CMP_NE, (uint64_t)opts->learn_skip_fd));
+		if (r < 0)
+			return r;
+	}
+
 	if (opts->autobind_deny) {
 		r = add_autobind_rules(ctx);
 		if (r < 0)

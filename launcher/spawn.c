@@ -30,10 +30,12 @@
 #include "cleanup.h"
 #include "env.h"
 #include "landlock.h"
+#include "learn.h"
 #include "listen_fds.h"
 #include "listen_spec.h"
 #include "log.h"
 #include "mount_plan.h"
+#include "netns.h"
 #include "notify.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
@@ -191,10 +193,14 @@ struct supervisor {
 	struct sj_sandbox sb;
 	struct created_dirs dirs;
 	FILE *audit;
+	FILE *learn_out; /* --learn FILE, opened before the run */
+	struct sj_learned learned;
 	pid_t pid;
 	int pidfd;
 	int sigfd;
 	struct sj_notify *notify;
+	struct stat netns; /* the sandbox's network namespace, for notify */
+	struct netns_veth veth; /* --net veth: its host end is deleted in cleanup() */
 	/* Socket files --listen creates on the host, unlinked at the end. */
 	struct sj_strv listen_paths;
 };
@@ -267,13 +273,17 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	}
 	if (warn[0])
 		log_warn("%s", warn);
-	if (s->net == SJ_NET_VETH) {
-		log_error("--net veth: not implemented in this build yet");
-		return -EOPNOTSUPP;
+	/* Rootless, a taken name: 125 before anything exists on the host. */
+	if (s->net == SJ_NET_VETH && (r = netns_veth_prepare(&sv->veth, s->net_veth, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
 	}
 
 	scmp_filter_ctx ctx = NULL;
-	struct sj_filter_opts fo = { .autobind_deny = s->autobind == SJ_AUTOBIND_DENY };
+	sb->sync_child_fd = 3 + sb->n_inherited + (int)s->listen.n;
+	struct sj_filter_opts fo = { .autobind_deny = s->autobind == SJ_AUTOBIND_DENY,
+				     .learn = s->learn != NULL,
+				     .learn_skip_fd = sb->sync_child_fd };
 	if ((r = seccomp_filter_build(&fo, &ctx)) < 0) {
 		log_errno(r, "building the seccomp filter");
 		return r;
@@ -326,6 +336,12 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	}
 	if ((r = check_listen_paths(sv, s)) < 0)
 		return r;
+	/* --learn's file is opened now, so a bad path fails before the run. */
+	if (s->learn && !(sv->learn_out = fopen(s->learn, "we"))) {
+		r = -errno;
+		log_errno(r, "--learn %s", s->learn);
+		return r;
+	}
 	/* Host uid of the sandbox's uid: our own when rootless, else as given. */
 	bool chown_dirs = sb->caller_uid == 0;
 	for (size_t i = 0; i < s->run_dirs.n; i++) {
@@ -400,7 +416,9 @@ static int serve(struct supervisor *sv)
 					.s = sb->s,
 					.landlock_abi = sb->landlock_abi,
 					.sandbox_pid = sv->pid,
+					.netns = &sv->netns,
 					.audit = sv->audit,
+					.learned = sv->learn_out ? &sv->learned : NULL,
 					.unpriv_port_start = read_unpriv_port_start(sb->s),
 				};
 				int r = notify_new(&cfg, listener, &sv->notify);
@@ -433,6 +451,9 @@ static void cleanup(struct supervisor *sv)
 		kill_sandbox(sv);
 		waitid(P_PIDFD, (id_t)sv->pidfd, &(siginfo_t){ 0 }, WEXITED);
 	}
+	int r = netns_veth_teardown(&sv->veth);
+	if (r < 0)
+		log_errno(r, "--net veth: removing %s", sv->veth.host_ifname);
 	if (sv->pidfd >= 0)
 		close(sv->pidfd);
 	if (sv->sigfd >= 0)
@@ -444,6 +465,9 @@ static void cleanup(struct supervisor *sv)
 	created_dirs_remove(&sv->dirs);
 	if (sv->audit)
 		fclose(sv->audit);
+	if (sv->learn_out)
+		fclose(sv->learn_out);
+	learn_free(&sv->learned);
 	mount_plan_free(&sv->sb.plan);
 	seccomp_filter_prog_free(&sv->sb.filter);
 	env_free(sv->sb.envp);
@@ -472,8 +496,25 @@ int spawn_run(const struct sj_settings *s, char **command)
 	sv.pid = pid;
 	close(sv.sb.sync[1]);
 	sv.sb.sync[1] = -1;
+	/*
+	 * Which netns is the sandbox's, noted while its first process waits
+	 * for "g": by the time the seccomp listener reaches us, a COMMAND as
+	 * quick as true may be gone, and /proc/<pid>/ns with it.
+	 */
+	char ns_path[64];
+	snprintf(ns_path, sizeof(ns_path), "/proc/%d/ns/net", (int)pid);
+	if (stat(ns_path, &sv.netns) < 0) {
+		log_errno(-errno, "%s", ns_path);
+		goto out;
+	}
 	if (sv.sb.userns && (r = write_id_maps(pid, &sv.sb)) < 0) {
 		log_errno(r, "writing the user namespace's id maps");
+		goto out;
+	}
+	/* The child waits for "g" before it brings lo up: eth0 is ready by then. */
+	enum netns_veth_step step;
+	if (s->net == SJ_NET_VETH && (r = netns_veth_setup(&sv.veth, pid, &step)) < 0) {
+		log_errno(r, "--net veth %s: %s", sv.veth.host_ifname, netns_veth_step_to_string(step));
 		goto out;
 	}
 	if ((r = write_all(sv.sb.sync[0], "g", 1)) < 0) {
@@ -482,6 +523,14 @@ int spawn_run(const struct sj_settings *s, char **command)
 	}
 	status = serve(&sv);
 	sv.pid = 0;
+	if (sv.learn_out) {
+		if ((r = learn_write_profile(sv.learn_out, s, &sv.learned, command, stat)) < 0 ||
+		    fclose(sv.learn_out) != 0) {
+			log_errno(r < 0 ? r : -errno, "--learn %s", s->learn);
+			status = SJ_EXIT_FAILURE;
+		}
+		sv.learn_out = NULL;
+	}
 out:
 	cleanup(&sv);
 	return status;

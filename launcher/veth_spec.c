@@ -182,3 +182,10 @@ int veth_spec_parse(const char *text, struct sj_veth_spec *out, char *err, size_
 	*out = spec;
 	return 0;
 }
+
+bool veth_spec_overlaps(const struct sj_veth_spec *spec, int family, const void *addr, unsigned prefix)
+{
+	/* Two prefixes overlap when the shorter one contains the longer one's start. */
+	unsigned shorter = prefix < spec->host_prefix ? prefix : spec->host_prefix;
+	return family == spec->family && same_prefix(addr, (const uint8_t *)&spec->host, shorter);
+}

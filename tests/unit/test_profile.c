@@ -816,6 +816,31 @@ static void test_include_relative(void **state)
 	assert_string_equal(s.run_sockets.v[0], "/run/leaf");
 	settings_free(&s);
 
+	/* A top file named without a directory: includes are relative to the cwd. */
+	char cwd[PATH_MAX];
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dir), 0);
+	settings_init(&s);
+	int r = load("./top.profile", &s);
+	assert_int_equal(chdir(cwd), 0);
+	if (r < 0)
+		fail_msg("%s", errbuf);
+	assert_int_equal(s.n_env, 4);
+	settings_free(&s);
+
+	/* "x.profile" without a slash is a NAME, looked up on the search path. */
+	put_file(dir, "named.profile", HDR "\ninclude leaf.profile\n");
+	snprintf(path, sizeof(path), "%s/named.profile", dir);
+	char msg[PATH_MAX + 512];
+	snprintf(msg, sizeof(msg),
+		 "%s:3: include leaf.profile: not found (looked for leaf.profile.profile in $SOCKJAIL_PROFILE_PATH, "
+		 SJ_SYSCONF_PROFILEDIR ", " SJ_PROFILEDIR "); for the file next to this profile write ./leaf.profile",
+		 path);
+	settings_init(&s);
+	assert_int_equal(load(path, &s), -ENOENT);
+	assert_string_equal(errbuf, msg);
+	settings_free(&s);
+
 	remove_tmpdir(dir);
 }
 

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The in-sandbox half of `make bench`: the same calls, run inside sockjail
+ * and outside it, timed here so that start-up is not counted.
+ *
+ *   sjbench abstract N      bind() to a fresh abstract name (denied inside)
+ *   sjbench autobind N      bind() with addrlen 2 (kernel-chosen name)
+ *   sjbench pathname N DIR  bind() to DIR/sjbench.PID.I, then unlink it
+ *   sjbench inet N          bind() to 127.0.0.1 port 0
+ *   sjbench getppid N       a tight getppid() loop
+ *   sjbench devnull N       a tight 1-byte write() to /dev/null
+ *   sjbench parallel P KIND N [DIR]
+ *                           P processes each doing N binds of KIND at once
+ *   sjbench hold DIR        one bind of each kind, print "ready", wait for a
+ *                           line on stdin (the driver reads our supervisor's
+ *                           VmHWM meanwhile)
+ *
+ * Bind modes time each bind() alone (socket() and close() are outside the
+ * clock) and print: median_ns mean_ns calls failures errno_of_last_failure.
+ * Loop modes print: ns_per_call calls 0 0 0 (median of 5 batches).
+ * parallel prints: wall_ns_per_bind median_ns_per_call calls failures errno.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <time.h>
+#include <unistd.h>
+
+struct result {
+	double median_ns, mean_ns;
+	long calls, failures;
+	int last_errno;
+};
+
+static double now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "sjbench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+enum kind { ABSTRACT, AUTOBIND, PATHNAME, INET };
+
+static int parse_kind(const char *s, enum kind *k)
+{
+	static const char *const names[] = { "abstract", "autobind", "pathname", "inet" };
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*k = (enum kind)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* One bind() of the given kind; returns its duration, sets *err (0 or errno). */
+static double bind_once(enum kind k, const char *dir, long i, int *err)
+{
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	struct sockaddr_in in = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	const struct sockaddr *sa = (const struct sockaddr *)&un;
+	socklen_t len = sizeof(sa_family_t);
+	int fd;
+
+	switch (k) {
+	case ABSTRACT:
+		/* A name of our own per call: outside, names are global to the netns. */
+		len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+				  (size_t)snprintf(un.sun_path + 1, sizeof(un.sun_path) - 1, "sjbench.%d.%ld",
+						   (int)getpid(), i));
+		break;
+	case AUTOBIND:
+		break;
+	case PATHNAME:
+		len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+				  (size_t)snprintf(un.sun_path, sizeof(un.sun_path), "%s/sjbench.%d.%ld", dir,
+						   (int)getpid(), i) + 1);
+		break;
+	case INET:
+		sa = (const struct sockaddr *)&in;
+		len = sizeof(in);
+		break;
+	}
+	fd = socket(k == INET ? AF_INET : AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		die("socket");
+	double t0 = now_ns();
+	int r = bind(fd, sa, len);
+	double t1 = now_ns();
+	*err = r < 0 ? errno : 0;
+	close(fd);
+	if (k == PATHNAME && r == 0)
+		unlink(un.sun_path);
+	return t1 - t0;
+}
+
+static void run_binds(enum kind k, long n, const char *dir, struct result *res)
+{
+	double *t = calloc((size_t)n, sizeof(double)), sum = 0;
+	if (!t)
+		die("calloc");
+	*res = (struct result){ .calls = n };
+	for (long i = 0; i < n; i++) {
+		int err;
+		t[i] = bind_once(k, dir, i, &err);
+		sum += t[i];
+		if (err) {
+			res->failures++;
+			res->last_errno = err;
+		}
+	}
+	qsort(t, (size_t)n, sizeof(double), cmp_double);
+	res->median_ns = t[n / 2];
+	res->mean_ns = sum / (double)n;
+	free(t);
+}
+
+static void print_result(const struct result *r)
+{
+	printf("%.0f %.0f %ld %ld %d\n", r->median_ns, r->mean_ns, r->calls, r->failures, r->last_errno);
+}
+
+/* ns per call of a tight loop: the median of 5 batches, so one preemption does not count. */
+static double loop(const char *what, long n)
+{
+	double b[5];
+	int fd = -1;
+	char c = 0;
+	if (strcmp(what, "devnull") == 0 && (fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
+		die("/dev/null");
+	long per = n / 5 > 0 ? n / 5 : 1;
+	for (int j = 0; j < 5; j++) {
+		double t0 = now_ns();
+		if (fd >= 0) {
+			for (long i = 0; i < per; i++)
+				if (write(fd, &c, 1) != 1)
+					die("write");
+		} else {
+			for (long i = 0; i < per; i++)
+				(void)getppid();
+		}
+		b[j] = (now_ns() - t0) / (double)per;
+	}
+	qsort(b, 5, sizeof(double), cmp_double);
+	if (fd >= 0)
+		close(fd);
+	return b[2];
+}
+
+/*
+ * P children wait on one pipe so they start together; each reports its own
+ * median per call, and we report the wall time from release to the last
+ * one's end divided by all the binds done (throughput, as time per bind).
+ */
+static void run_parallel(int p, enum kind k, long n, const char *dir)
+{
+	int go[2], out[2];
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
+		die("pipe");
+	for (int c = 0; c < p; c++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			char b;
+			struct result r;
+			close(go[1]);
+			if (read(go[0], &b, 1) < 0)
+				_exit(1);
+			run_binds(k, n, dir, &r);
+			if (write(out[1], &r, sizeof(r)) != sizeof(r))
+				_exit(1);
+			_exit(0);
+		}
+	}
+	close(go[0]);
+	close(out[1]);
+	double t0 = now_ns();
+	close(go[1]); /* EOF releases every child at once */
+	struct result all = { 0 }, r;
+	double med[64];
+	int got = 0;
+	while (got < p && got < 64 && read(out[0], &r, sizeof(r)) == sizeof(r)) {
+		med[got++] = r.median_ns;
+		all.calls += r.calls;
+		all.failures += r.failures;
+		if (r.failures)
+			all.last_errno = r.last_errno;
+	}
+	while (wait(NULL) > 0)
+		;
+	double wall = now_ns() - t0;
+	if (got != p) {
+		fprintf(stderr, "sjbench: %d of %d workers reported\n", got, p);
+		exit(1);
+	}
+	qsort(med, (size_t)got, sizeof(double), cmp_double);
+	printf("%.0f %.0f %ld %ld %d\n", wall / (double)all.calls, med[got / 2], all.calls, all.failures,
+	       all.last_errno);
+}
+
+static void hold(const char *dir)
+{
+	char line[16];
+	int err;
+	/* Exercise every path of the supervisor first, the executor included. */
+	for (enum kind k = ABSTRACT; k <= INET; k++)
+		bind_once(k, dir, 0, &err);
+	printf("ready\n");
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	enum kind k;
+	struct result r;
+
+	if (argc >= 3 && parse_kind(argv[1], &k) == 0) {
+		long n = atol(argv[2]);
+		if (n <= 0 || (k == PATHNAME && argc < 4))
+			goto usage;
+		run_binds(k, n, argc >= 4 ? argv[3] : NULL, &r);
+		print_result(&r);
+		return 0;
+	}
+	if (argc == 3 && (strcmp(argv[1], "getppid") == 0 || strcmp(argv[1], "devnull") == 0)) {
+		long n = atol(argv[2]);
+		if (n <= 0)
+			goto usage;
+		printf("%.1f %ld 0 0 0\n", loop(argv[1], n), n);
+		return 0;
+	}
+	if (argc >= 5 && strcmp(argv[1], "parallel") == 0 && parse_kind(argv[3], &k) == 0) {
+		int p = atoi(argv[2]);
+		long n = atol(argv[4]);
+		if (p <= 0 || p > 64 || n <= 0 || (k == PATHNAME && argc < 6))
+			goto usage;
+		run_parallel(p, k, n, argc >= 6 ? argv[5] : NULL);
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "hold") == 0) {
+		hold(argv[2]);
+		return 0;
+	}
+usage:
+	fprintf(stderr, "usage: sjbench abstract|autobind|inet N | pathname N DIR | getppid|devnull N |\n"
+			"       parallel P KIND N [DIR] | hold DIR\n");
+	return 2;
+}

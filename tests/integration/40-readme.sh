@@ -1,0 +1,138 @@
+# The README's examples run exactly as written.
+#
+# README.md marks each tested example with an HTML comment on the line right
+# before its ```sh fence:
+#
+#   <!-- test expect="REGEX" expect="REGEX" -->
+#
+# Each such block runs in its own "bash -e" from the top of the source tree,
+# with a directory holding only "sockjail" (a link to $SOCKJAIL) first on
+# PATH. It must exit 0, and every expect= (an extended regular expression,
+# as grep -E takes it) must match a line of its output, stdout and stderr
+# together. Examples need root: they create directories under /run.
+#
+# The runner stages only tests/integration, so the source tree is found
+# from the runner's own process: $SJ_SRCDIR if set, else the directory two
+# levels above the "run" script of an ancestor process.
+
+# Print the top of the source tree, or fail.
+readme_srcdir() {
+	local pid=$$ cwd arg dir
+	if [ -n "${SJ_SRCDIR:-}" ] && [ -f "$SJ_SRCDIR/README.md" ]; then
+		echo "$SJ_SRCDIR"
+		return 0
+	fi
+	while [ "$pid" -gt 1 ] 2>/dev/null; do
+		cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || cwd=
+		while IFS= read -r -d '' arg; do
+			case $arg in
+			run | */run) ;;
+			*) continue ;;
+			esac
+			[ "${arg#/}" = "$arg" ] && arg=$cwd/$arg
+			dir=$(dirname "$arg")
+			if [ ! -f "$dir/lib.sh" ] || [ ! -f "$dir/../../README.md" ]; then
+				continue
+			fi
+			(cd "$dir/../.." && pwd)
+			return 0
+		done <"/proc/$pid/cmdline" 2>/dev/null
+		# Field 4 of stat is the parent; the name in field 2 may hold spaces.
+		pid=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f2)
+		[ -n "$pid" ] || break
+	done
+	return 1
+}
+
+# Split README.md into $1/N.sh and $1/N.expect (one regex a line); print N.
+readme_extract() {
+	awk -v out="$1" '
+		function attrs(line,   rest, m) {
+			rest = line
+			while (match(rest, /expect="[^"]*"/)) {
+				m = substr(rest, RSTART + 8, RLENGTH - 9)
+				print m > (out "/" n ".expect")
+				rest = substr(rest, RSTART + RLENGTH)
+			}
+		}
+		/^<!-- test( [^>]*)? -->$/ { pending = 1; marker = $0; next }
+		pending && /^```sh$/ {
+			n++
+			printf "" > (out "/" n ".expect")
+			attrs(marker)
+			inblock = 1; pending = 0; next
+		}
+		{ pending = 0 }
+		inblock && /^```$/ { inblock = 0; close(out "/" n ".sh"); next }
+		inblock { print > (out "/" n ".sh") }
+		END { print n + 0 }
+	' "$2"
+}
+
+# run_example SRCDIR BINDIR SCRIPT OUTFILE: run one example in a process
+# group of its own, and end whatever it left running when it stops (an
+# example that fails half-way may leave a server in the background). Output
+# goes to a file: a leftover holding a pipe would keep $(...) waiting.
+run_example() {
+	(
+		cd "$1" || exit 1
+		set -m
+		PATH="$2:$PATH" timeout -k 5 60 bash -e "$3" >"$4" 2>&1 </dev/null &
+		local group=$! rc i
+		wait "$group"
+		rc=$?
+		# TERM first: sockjail passes it on and removes the run-dirs it made.
+		kill -TERM -- "-$group" 2>/dev/null
+		for ((i = 0; i < 50; i++)); do
+			kill -0 -- "-$group" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL -- "-$group" 2>/dev/null
+		exit "$rc"
+	) 2>/dev/null # job control's "Done" notices
+}
+
+t_readme_examples() {
+	require_root_mode
+	require_cmd socat
+	[ -x "$PY" ] || skip "python3 is not installed (make deps)"
+	local src n i out rc re bin=$SJ_TMP/bin dir=$SJ_TMP/examples
+	src=$(readme_srcdir) || fail "cannot find the source tree (README.md); set SJ_SRCDIR"
+	mkdir -p "$bin" "$dir"
+	ln -s "$SOCKJAIL" "$bin/sockjail"
+	n=$(readme_extract "$dir" "$src/README.md")
+	# The README promises five copy-paste examples.
+	[ "$n" -ge 5 ] || fail "README.md has $n tested examples, expected at least 5"
+	for ((i = 1; i <= n; i++)); do
+		[ -s "$dir/$i.expect" ] || fail "README example $i has no expect= in its <!-- test --> marker"
+		run_example "$src" "$bin" "$dir/$i.sh" "$dir/$i.out"
+		rc=$?
+		out=$(cat "$dir/$i.out")
+		if [ $rc -ne 0 ]; then
+			printf '%s\n' "$out" >&2
+			fail "README example $i exited with status $rc: $(head -n 1 "$dir/$i.sh")"
+		fi
+		while IFS= read -r re; do
+			if ! printf '%s\n' "$out" | grep -Eq -- "$re"; then
+				printf '%s\n' "$out" >&2
+				fail "README example $i: output does not match /$re/"
+			fi
+		done <"$dir/$i.expect"
+	done
+	return 0
+}
+
+# The quick start's sandbox shows an empty /run and only lo.
+t_readme_quick_start() {
+	local src line cmd out bin=$SJ_TMP/bin
+	src=$(readme_srcdir) || fail "cannot find the source tree (README.md); set SJ_SRCDIR"
+	line=$(grep -m 1 '^make deps all && ./build/sockjail ' "$src/README.md") ||
+		fail "README.md has no 'make deps all && ./build/sockjail ...' line"
+	# Everything after "make deps all && ", with the binary under test.
+	cmd=${line#make deps all && ./build/sockjail }
+	mkdir -p "$bin"
+	ln -sf "$SOCKJAIL" "$bin/sockjail"
+	out=$(cd "$src" && PATH="$bin:$PATH" timeout -k 5 60 bash -c "sockjail $cmd" 2>&1) ||
+		fail "quick start command failed: $out"
+	expect_eq "$out" "lo" "quick start output"
+}
