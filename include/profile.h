@@ -28,5 +28,8 @@ int profile_load(const char *name_or_path, struct sj_settings *s, char *err, siz
  */
 int profile_parse(FILE *f, const char *filename, int depth, struct sj_settings *s, char *err, size_t errlen);
 
+/* One directive line, the value quoted as needed; arg NULL for a flag. */
+int profile_print_directive(FILE *out, const char *directive, const char *arg);
+
 /* Write s as a profile that, parsed again, gives the same settings. */
 int profile_print(FILE *out, const struct sj_settings *s);

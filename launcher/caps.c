@@ -29,7 +29,6 @@ int caps_parse_list(const char *list, uint64_t *mask, char *err, size_t errlen)
 {
 	_cleanup_free_ char *copy = strdup(list);
 	uint64_t m = 0;
-	char *save = NULL;
 
 	if (!copy)
 		return -ENOMEM;
@@ -37,7 +36,12 @@ int caps_parse_list(const char *list, uint64_t *mask, char *err, size_t errlen)
 		snprintf(err, errlen, "empty capability list");
 		return -EINVAL;
 	}
-	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	/* strsep, not strtok: an empty item ("a,,b", ",") is an error, not skipped. */
+	for (char *rest = copy, *tok; (tok = strsep(&rest, ",")) != NULL;) {
+		if (!*tok) {
+			snprintf(err, errlen, "empty capability name");
+			return -EINVAL;
+		}
 		char name[64];
 		cap_value_t v;
 		for (char *c = tok; *c; c++)

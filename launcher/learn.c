@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "learn.h"
+#include "profile.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -29,22 +30,6 @@ static void put_literal_pattern(FILE *out, const char *name)
 		else
 			fputc(*c, out);
 	}
-}
-
-/* A profile value: quoted when it holds white space, '#', or quotes. */
-static void put_value(FILE *out, const char *v)
-{
-	if (!strpbrk(v, " \t\"\\#")) {
-		fputs(v, out);
-		return;
-	}
-	fputc('"', out);
-	for (const char *c = v; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			fputc('\\', out);
-		fputc(*c, out);
-	}
-	fputc('"', out);
 }
 
 static bool covered_by(const struct sj_strv *dirs, const char *path)
@@ -100,20 +85,12 @@ int learn_write_profile(FILE *out, const struct sj_settings *s, const struct sj_
 		fprintf(out, "net veth:%s\n", s->net_veth);
 	else
 		fprintf(out, "net %s\n", s->net == SJ_NET_HOST ? "host" : "none");
-	for (size_t i = 0; i < sockets.n; i++) {
-		fputs("run-socket ", out);
-		put_value(out, sockets.v[i]);
-		fputc('\n', out);
-	}
-	for (size_t i = 0; i < dirs.n; i++) {
-		fputs("run-dir ", out);
-		put_value(out, dirs.v[i]);
-		fputc('\n', out);
-	}
+	for (size_t i = 0; i < sockets.n && r >= 0; i++)
+		r = profile_print_directive(out, "run-socket", sockets.v[i]);
+	for (size_t i = 0; i < dirs.n && r >= 0; i++)
+		r = profile_print_directive(out, "run-dir", dirs.v[i]);
 	fprintf(out, "abstract deny\n");
-	for (size_t i = 0; i < l->abstract.n; i++) {
-		fputs("abstract-allow ", out);
-		/* Escaped names are printable ASCII; quote if they hold spaces. */
+	for (size_t i = 0; i < l->abstract.n && r >= 0; i++) {
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *m = open_memstream(&buf, &len);
@@ -123,10 +100,11 @@ int learn_write_profile(FILE *out, const struct sj_settings *s, const struct sj_
 		}
 		put_literal_pattern(m, l->abstract.v[i]);
 		fclose(m);
-		put_value(out, buf);
+		r = profile_print_directive(out, "abstract-allow", buf);
 		free(buf);
-		fputc('\n', out);
 	}
+	if (r < 0)
+		goto out;
 	fprintf(out, "autobind %s\n", s->autobind == SJ_AUTOBIND_ALLOW ? "allow" : "deny");
 	if (fflush(out) != 0)
 		r = -errno;

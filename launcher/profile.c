@@ -611,8 +611,7 @@ int profile_load(const char *name_or_path, struct sj_settings *s, char *err, siz
 
 /* --- printing --- */
 
-/* One directive line; arg NULL for a flag. */
-static int print_line(FILE *out, const char *directive, const char *arg)
+int profile_print_directive(FILE *out, const char *directive, const char *arg)
 {
 	if (!arg) {
 		fprintf(out, "%s\n", directive);
@@ -650,7 +649,7 @@ static int print_linef(FILE *out, const char *directive, const char *fmt, ...)
 		arg = NULL;
 		return -ENOMEM;
 	}
-	return print_line(out, directive, arg);
+	return profile_print_directive(out, directive, arg);
 }
 
 /* The word settings_apply() maps to enum value v (words[v]), or NULL. */
@@ -677,10 +676,10 @@ static int print_settings(FILE *out, const struct sj_settings *s)
 
 	switch (s->net) {
 	case SJ_NET_NONE:
-		r = print_line(out, "net", "none");
+		r = profile_print_directive(out, "net", "none");
 		break;
 	case SJ_NET_HOST:
-		r = print_line(out, "net", "host");
+		r = profile_print_directive(out, "net", "host");
 		break;
 	case SJ_NET_VETH:
 		r = s->net_veth ? print_linef(out, "net", "veth:%s", s->net_veth) : -EINVAL;
@@ -693,79 +692,79 @@ static int print_settings(FILE *out, const struct sj_settings *s)
 
 	if (!(word = ENUM_WORD(pathname_words, s->pathname_bind)))
 		return -EINVAL;
-	print_line(out, "pathname-bind", word);
+	profile_print_directive(out, "pathname-bind", word);
 	if (!(word = ENUM_WORD(abstract_words, s->abstract)))
 		return -EINVAL;
-	print_line(out, "abstract", word);
+	profile_print_directive(out, "abstract", word);
 	if (!(word = ENUM_WORD(autobind_words, s->autobind)))
 		return -EINVAL;
-	print_line(out, "autobind", word);
+	profile_print_directive(out, "autobind", word);
 	/* Only when given: an explicit value changes what a missing kernel feature means. */
 	if (s->abstract_connect_set) {
 		if (!(word = ENUM_WORD(connect_words, s->abstract_connect)))
 			return -EINVAL;
-		print_line(out, "abstract-connect", word);
+		profile_print_directive(out, "abstract-connect", word);
 	}
 	if (!(word = ENUM_WORD(on_deny_words, s->on_deny)))
 		return -EINVAL;
-	print_line(out, "on-deny", word);
+	profile_print_directive(out, "on-deny", word);
 	if (!(word = ENUM_WORD(pid_words, s->pid)))
 		return -EINVAL;
-	print_line(out, "pid", word);
+	profile_print_directive(out, "pid", word);
 	if (s->uid_set)
 		print_linef(out, "uid", "%u", (unsigned)s->uid);
 	if (s->gid_set)
 		print_linef(out, "gid", "%u", (unsigned)s->gid);
 	if (s->userns)
-		print_line(out, "userns", NULL);
+		profile_print_directive(out, "userns", NULL);
 	if (s->quiet)
-		print_line(out, "quiet", NULL);
-	if (s->chdir && (r = print_line(out, "chdir", s->chdir)) < 0)
+		profile_print_directive(out, "quiet", NULL);
+	if (s->chdir && (r = profile_print_directive(out, "chdir", s->chdir)) < 0)
 		return r;
-	if (s->audit && (r = print_line(out, "audit", s->audit)) < 0)
+	if (s->audit && (r = profile_print_directive(out, "audit", s->audit)) < 0)
 		return r;
 
 	for (size_t i = 0; i < s->run_sockets.n; i++)
-		if ((r = print_line(out, "run-socket", s->run_sockets.v[i])) < 0)
+		if ((r = profile_print_directive(out, "run-socket", s->run_sockets.v[i])) < 0)
 			return r;
 	for (size_t i = 0; i < s->run_dirs.n; i++)
-		if ((r = print_line(out, "run-dir", s->run_dirs.v[i])) < 0)
+		if ((r = profile_print_directive(out, "run-dir", s->run_dirs.v[i])) < 0)
 			return r;
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		const struct sj_mount_req *m = &s->mounts[i];
 		if (!m->dst)
 			return -EINVAL;
 		if (m->kind == SJ_MOUNT_TMPFS)
-			r = print_line(out, "tmpfs", m->dst);
+			r = profile_print_directive(out, "tmpfs", m->dst);
 		else if (!m->src || (m->kind != SJ_MOUNT_BIND && m->kind != SJ_MOUNT_RO_BIND))
 			r = -EINVAL;
 		else if (strcmp(m->src, m->dst) == 0)
-			r = print_line(out, m->kind == SJ_MOUNT_BIND ? "bind" : "ro-bind", m->src);
+			r = profile_print_directive(out, m->kind == SJ_MOUNT_BIND ? "bind" : "ro-bind", m->src);
 		else
 			r = print_linef(out, m->kind == SJ_MOUNT_BIND ? "bind" : "ro-bind", "%s:%s", m->src, m->dst);
 		if (r < 0)
 			return r;
 	}
 	for (size_t i = 0; i < s->abstract_allow.n; i++)
-		if ((r = print_line(out, "abstract-allow", s->abstract_allow.v[i])) < 0)
+		if ((r = profile_print_directive(out, "abstract-allow", s->abstract_allow.v[i])) < 0)
 			return r;
 	for (size_t i = 0; i < s->listen.n; i++)
-		if ((r = print_line(out, "listen", s->listen.v[i])) < 0)
+		if ((r = profile_print_directive(out, "listen", s->listen.v[i])) < 0)
 			return r;
 	if (s->cap_keep) {
 		char caps[4096];
 		if ((r = caps_format_list(s->cap_keep, caps, sizeof(caps))) < 0)
 			return r;
-		print_line(out, "cap-keep", caps);
+		profile_print_directive(out, "cap-keep", caps);
 	}
 	for (size_t i = 0; i < s->n_env; i++) {
 		const struct sj_env_op *e = &s->env[i];
 		if (e->kind == SJ_ENV_SET && e->name && e->value)
 			r = print_linef(out, "setenv", "%s=%s", e->name, e->value);
 		else if (e->kind == SJ_ENV_UNSET && e->name)
-			r = print_line(out, "unsetenv", e->name);
+			r = profile_print_directive(out, "unsetenv", e->name);
 		else if (e->kind == SJ_ENV_CLEAR)
-			r = print_line(out, "clearenv", NULL);
+			r = profile_print_directive(out, "clearenv", NULL);
 		else
 			r = -EINVAL;
 		if (r < 0)

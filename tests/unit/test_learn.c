@@ -71,7 +71,7 @@ static void test_minimal_profile(void **state)
 				  "run-dir /run/app\n"
 				  "abstract deny\n"
 				  "abstract-allow @app-1\n"
-				  "abstract-allow \"@odd[*]name[?][[]x]\\\\x00\"\n"
+				  "abstract-allow @odd[*]name[?][[]x]\\x00\n"
 				  "autobind allow\n");
 	free(t);
 	learn_free(&l);
