@@ -397,6 +397,25 @@ static void test_errors_leave_outputs_alone(void **state)
 	seccomp_filter_prog_free(NULL);
 }
 
+/* --learn: connect/sendto/sendmsg notified, but never the listener handover. */
+static void test_learn_observes_connects(void **state)
+{
+	const struct sj_filter_opts opts = { .learn = true, .learn_skip_fd = 7 };
+	_cleanup_seccomp_ scmp_filter_ctx ctx = NULL;
+	struct sock_fprog prog = { 0 };
+	(void)state;
+
+	assert_int_equal(seccomp_filter_build(&opts, &ctx), 0);
+	assert_int_equal(seccomp_filter_export(ctx, &prog), 0);
+	assert_int_equal(on_x86_64(&prog, __NR_connect, 3, 0x1000, 20), RET_NOTIF);
+	assert_int_equal(on_x86_64(&prog, __NR_sendto, 3, 0x1000, 20), RET_NOTIF);
+	assert_int_equal(on_x86_64(&prog, __NR_sendmsg, 3, 0x1000, 0), RET_NOTIF);
+	assert_int_equal(on_x86_64(&prog, __NR_sendmsg, 7, 0x1000, 0), RET_ALLOW);
+	assert_int_equal(on_x86_64(&prog, __NR_bind, 7, 0x1000, 20), RET_NOTIF);
+	assert_int_equal(on_x86_64(&prog, __NR_write, 7, 0x1000, 20), RET_ALLOW);
+	seccomp_filter_prog_free(&prog);
+}
+
 static void test_print_pfc(void **state)
 {
 	const struct sj_filter_opts opts = { .autobind_deny = true };
@@ -583,6 +602,7 @@ int main(void)
 		cmocka_unit_test(test_other_syscalls_allowed),
 		cmocka_unit_test(test_no_other_rules),
 		cmocka_unit_test(test_errors_leave_outputs_alone),
+		cmocka_unit_test(test_learn_observes_connects),
 		cmocka_unit_test(test_print_pfc),
 		cmocka_unit_test(test_install_in_child),
 	};
