@@ -167,6 +167,14 @@ static pid_t clone_sandbox(const struct sj_sandbox *sb, int *pidfd)
 		.exit_signal = SIGCHLD,
 	};
 	long pid = syscall(SYS_clone3, &args, sizeof(args));
+	/*
+	 * Container runtimes' seccomp profiles often make clone3 fail with
+	 * ENOSYS (it takes a pointer they cannot inspect); clone(2) with a
+	 * NULL stack forks the same way, and returns the pidfd through the
+	 * parent_tid argument.
+	 */
+	if (pid < 0 && errno == ENOSYS)
+		pid = syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, pidfd, NULL, 0UL);
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
