@@ -292,7 +292,21 @@ int emulate_start(const struct sj_settings *s, int landlock_abi, const struct sj
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
-	pid_t child = fork();
+	/*
+	 * vfork(): the executor borrows our memory instead of copying our
+	 * page tables, and we wait, suspended, until it has bound and
+	 * _exit()ed. fork() cost ~0.7 ms of page-table copying, copy-on-write
+	 * faults (ours and its) and teardown per bind on the bench machine;
+	 * an executor bind took ~1.6 ms with it, ~0.25 ms now
+	 * (tests/bench/RESULTS.md). executor() never returns, has its own
+	 * fds, cwd, root, umask and credentials (no CLONE_FILES, CLONE_FS),
+	 * and its first step makes our shared mm non-dumpable, before it
+	 * takes on the target's ids, so nothing in the sandbox can ptrace
+	 * its way into our memory. The price: while one executor runs (a
+	 * path lookup that blocks on a dead FUSE or NFS mount, say), the
+	 * supervisor waits for it instead of serving other binds.
+	 */
+	pid_t child = vfork();
 	if (child < 0) {
 		int e = errno;
 		close(p[0]);

@@ -47,6 +47,9 @@
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL
 #endif
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
 #define SJ_MAX_PENDING 64
 
 struct pending {
@@ -55,7 +58,6 @@ struct pending {
 	int result_fd;
 	int sock;
 	struct sj_audit_event ev;
-	char comm[17];
 	char address[SJ_ESCAPED_MAX + 16];
 	char rule[SJ_ESCAPED_MAX + 32];
 	int kind_invalid;
@@ -68,6 +70,7 @@ struct sj_notify {
 	struct seccomp_notif_resp *resp;
 	size_t req_size, resp_size;
 	struct stat netns;
+	uint64_t netns_cookie; /* SO_NETNS_COOKIE of the sandbox's netns, 0 until seen */
 	bool pidfd_thread; /* the kernel has PIDFD_THREAD (6.9+) */
 	struct pending pending[SJ_MAX_PENDING];
 	size_t n_pending;
@@ -232,11 +235,24 @@ static void learn_observe(struct sj_notify *n, const struct seccomp_notif *req)
 		       strnlen(un->sun_path, max));
 }
 
+static void read_comm(pid_t tid, char *buf, size_t len);
+
 static void record(struct sj_notify *n, struct sj_audit_event *ev)
 {
-	char line[2 * SJ_ESCAPED_MAX + 512];
+	char line[2 * SJ_ESCAPED_MAX + 512], comm[17];
+	bool deny_line = ev->verdict == SJ_VERDICT_DENY && !n->cfg.s->quiet;
+
+	if (!deny_line && !n->cfg.audit)
+		return;
+	/*
+	 * The target's comm is read only when a line is written: it costs
+	 * three syscalls (~3 us of a ~30 us round trip on the bench machine).
+	 * The target still waits for our answer, so its tid is still its own.
+	 */
+	read_comm(ev->pid, comm, sizeof(comm));
+	ev->comm = comm;
 	clock_gettime(CLOCK_REALTIME, &ev->ts);
-	if (ev->verdict == SJ_VERDICT_DENY && !n->cfg.s->quiet) {
+	if (deny_line) {
 		audit_format_denial(line, sizeof(line), ev);
 		log_error("%s", line);
 	}
@@ -245,6 +261,7 @@ static void record(struct sj_notify *n, struct sj_audit_event *ev)
 		fprintf(n->cfg.audit, "%s\n", line);
 		fflush(n->cfg.audit);
 	}
+	ev->comm = "?"; /* comm[] ends here */
 }
 
 static void read_comm(pid_t tid, char *buf, size_t len)
@@ -265,11 +282,26 @@ static void read_comm(pid_t tid, char *buf, size_t len)
 /* Is the socket in the sandbox's network namespace (not one passed in from the host)? */
 static bool socket_in_sandbox_netns(struct sj_notify *n, int sock)
 {
+	/*
+	 * A netns's cookie is never reused (5.14+), so once one socket was
+	 * found in the sandbox's netns, one getsockopt() answers for every
+	 * later one, instead of SIOCGSKNS, fstat() and close().
+	 */
+	uint64_t cookie = 0;
+	socklen_t len = sizeof(cookie);
+	bool have_cookie = getsockopt(sock, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) == 0;
+	if (have_cookie && n->netns_cookie != 0 && cookie == n->netns_cookie)
+		return true;
+
 	_cleanup_close_ int ns = ioctl(sock, SIOCGSKNS);
 	struct stat st;
 	if (ns < 0 || fstat(ns, &st) < 0)
 		return false;
-	return st.st_ino == n->netns.st_ino && st.st_dev == n->netns.st_dev;
+	if (st.st_ino != n->netns.st_ino || st.st_dev != n->netns.st_dev)
+		return false;
+	if (have_cookie)
+		n->netns_cookie = cookie;
+	return true;
 }
 
 static void format_inet(const void *buf, int len, char *out, size_t outlen)
@@ -356,9 +388,8 @@ static int handle(struct sj_notify *n)
 	uint64_t uaddr = req->data.args[1];
 	addrlen = (int)(uint32_t)req->data.args[2];
 
-	p.ev = (struct sj_audit_event){ .pid = tid, .comm = p.comm, .syscall = "bind", .family = -1,
+	p.ev = (struct sj_audit_event){ .pid = tid, .comm = "?", .syscall = "bind", .family = -1,
 					.address = p.address, .rule = p.rule };
-	read_comm(tid, p.comm, sizeof(p.comm));
 
 	if (n->pidfd_thread) {
 		pidfd = sys_pidfd_open(tid, PIDFD_THREAD);

@@ -379,6 +379,13 @@ static void kill_sandbox(struct supervisor *sv)
 		sys_pidfd_send_signal(sv->pidfd, SIGKILL);
 }
 
+/* Has the sandbox's first process exited? Its pidfd is then readable. */
+static bool sandbox_exited(const struct supervisor *sv)
+{
+	struct pollfd p = { .fd = sv->pidfd, .events = POLLIN };
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
 /* Serve until the sandbox's first process exits; returns sockjail's exit status. */
 static int serve(struct supervisor *sv)
 {
@@ -430,7 +437,12 @@ static int serve(struct supervisor *sv)
 					.unpriv_port_start = read_unpriv_port_start(sb->s),
 				};
 				int r = notify_new(&cfg, listener, &sv->notify);
-				if (r < 0) {
+				/*
+				 * A COMMAND that exits at once (or whose execve() fails)
+				 * takes init with it before the listener arrives; its
+				 * /proc entry is gone and nobody is left to supervise.
+				 */
+				if (r < 0 && !sandbox_exited(sv)) {
 					/* Without a supervisor every bind() fails: still safe, but say so. */
 					log_errno(r, "seccomp listener");
 					kill_sandbox(sv);

@@ -1,7 +1,7 @@
 # Helpers sourced by every integration test (bash).
 # Provided by the runner: SOCKJAIL, SJ_HELPERS, SJ_MODE (root|user|nested),
 # SJ_TMP (a scratch dir owned by the test's uid), SJ_RUNTMP (the same under
-# /run), SOCKJAIL_MUST_WORK.
+# /run), SJ_PROFILES (a copy of the shipped profiles/), SOCKJAIL_MUST_WORK.
 
 PY=/usr/bin/python3
 
