@@ -146,9 +146,16 @@ int mount_apply(const struct sj_mount_plan *plan, size_t *failed)
 			goto out;
 		}
 	}
+	/*
+	 * Mount points made in our tmpfses are 0755 whatever the caller's
+	 * umask: COMMAND may run as another uid and must get through them to
+	 * its --run-dir. It gets the caller's umask back.
+	 */
+	mode_t old_umask = umask(0022);
 	for (i = 0; i < plan->n; i++)
 		if ((r = apply_one(&plan->ops[i], fds[i])) < 0)
-			goto out;
+			break;
+	umask(old_umask);
 out:
 	if (r < 0)
 		*failed = i;

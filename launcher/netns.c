@@ -3,16 +3,17 @@
  * rtnetlink through libnl-route-3, never by running ip(8): the sandbox has no
  * guarantee that ip exists, and a library call reports errors we can name.
  *
- * Why --net veth is a veth pair and not slirp4netns or pasta: those give an
- * unprivileged user a network, but each needs an external binary on the
- * host, a tap device inside the sandbox's netns (opened from inside, so the
- * child would have to hand its fd out), and a userspace TCP/IP stack that
- * copies every packet through a helper process that must outlive the
- * sandbox. A veth pair is pure kernel: two netdevs, nothing to run, nothing
- * to supervise, and the kernel destroys it with the sandbox's netns even if
- * sockjail is SIGKILLed. Its price is CAP_NET_ADMIN in the host's netns, so
- * it is for root; an ordinary user can run sockjail --net host inside a
- * netns that pasta or slirp4netns set up.
+ * Why --net veth is a veth pair and not slirp4netns or pasta, which give
+ * an unprivileged user a network: either would need an external binary on
+ * the host, a tap device in the sandbox's netns (the helper joins the netns
+ * to create it), and a userspace TCP/IP stack in a helper process that
+ * copies every packet and that sockjail would have to start, supervise and
+ * stop with the sandbox. A veth pair is pure kernel: two netdevs, nothing
+ * to run, and the kernel destroys the pair with the sandbox's netns even
+ * when sockjail is SIGKILLed. Its price is CAP_NET_ADMIN in the host's
+ * netns, where the host's end lives, so it is for root; an ordinary user
+ * can run pasta or slirp4netns outside sockjail, and sockjail --net host
+ * inside the netns they set up.
  */
 #include "netns.h"
 

@@ -496,8 +496,10 @@ static int handle(struct sj_notify *n)
 	if (p.ev.verdict == SJ_VERDICT_DENY) {
 		kill_sandbox = s->on_deny == SJ_ON_DENY_KILL;
 		record(n, &p.ev);
+		if (kill_sandbox)
+			return 1; /* no answer: the target dies inside bind() */
 		respond(n, id, -EPERM);
-		return kill_sandbox ? 1 : 0;
+		return 0;
 	}
 
 	if (direct) {
@@ -506,8 +508,10 @@ static int handle(struct sj_notify *n)
 			p.ev.verdict = SJ_VERDICT_DENY;
 			snprintf(p.rule, sizeof(p.rule), "foreign network namespace");
 			record(n, &p.ev);
+			if (s->on_deny == SJ_ON_DENY_KILL)
+				return 1;
 			respond(n, id, -EPERM);
-			return s->on_deny == SJ_ON_DENY_KILL ? 1 : 0;
+			return 0;
 		}
 		err = bind(sock, (const struct sockaddr *)buf, (socklen_t)addrlen) < 0 ? -errno : 0;
 		record(n, &p.ev);
@@ -537,8 +541,9 @@ deny_silently:
 	return 0;
 }
 
-static void finish_pending(struct sj_notify *n, size_t i)
+static bool finish_pending(struct sj_notify *n, size_t i)
 {
+	bool kill_sandbox = false;
 	struct pending *p = &n->pending[i];
 	struct sj_emulate_result res = { .err = -EPERM };
 	ssize_t got = read_all(p->result_fd, &res, sizeof(res));
@@ -547,14 +552,15 @@ static void finish_pending(struct sj_notify *n, size_t i)
 	waitpid(p->executor, NULL, 0);
 	if (res.denied) {
 		p->ev.verdict = SJ_VERDICT_DENY;
-		record(n, &p->ev);
-	} else {
-		record(n, &p->ev);
+		kill_sandbox = n->cfg.s->on_deny == SJ_ON_DENY_KILL;
 	}
-	respond(n, p->id, res.err);
+	record(n, &p->ev);
+	if (!kill_sandbox)
+		respond(n, p->id, res.err);
 	close(p->result_fd);
 	close(p->sock);
 	n->pending[i] = n->pending[--n->n_pending];
+	return kill_sandbox;
 }
 
 int notify_dispatch(struct sj_notify *n, const struct pollfd *pfds, size_t npfds)
@@ -566,9 +572,8 @@ int notify_dispatch(struct sj_notify *n, const struct pollfd *pfds, size_t npfds
 			continue;
 		for (size_t i = 0; i < n->n_pending; i++)
 			if (n->pending[i].result_fd == pfds[k].fd) {
-				bool denied_kill = false;
-				finish_pending(n, i);
-				(void)denied_kill;
+				if (finish_pending(n, i))
+					ret = 1;
 				break;
 			}
 	}
