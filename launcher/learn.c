@@ -90,6 +90,9 @@ int learn_write_profile(FILE *out, const struct sj_settings *s, const struct sj_
 	for (size_t i = 0; i < dirs.n && r >= 0; i++)
 		r = profile_print_directive(out, "run-dir", dirs.v[i]);
 	fprintf(out, "abstract deny\n");
+	/* Patterns the run already had (a profile being extended) stay as they are. */
+	for (size_t i = 0; i < s->abstract_allow.n && r >= 0; i++)
+		r = profile_print_directive(out, "abstract-allow", s->abstract_allow.v[i]);
 	for (size_t i = 0; i < l->abstract.n && r >= 0; i++) {
 		char *buf = NULL;
 		size_t len = 0;

@@ -88,6 +88,7 @@ static void test_output_parses(void **state)
 	settings_init(&back);
 	assert_int_equal(settings_apply(&s, SJ_OPT_NET, "host", err, sizeof(err)), 0);
 	assert_int_equal(settings_apply(&s, SJ_OPT_RUN_DIR, "/run/app", err, sizeof(err)), 0);
+	assert_int_equal(settings_apply(&s, SJ_OPT_ABSTRACT_ALLOW, "@kept-*", err, sizeof(err)), 0);
 	assert_int_equal(learn_add(&l.abstract, "@has space"), 0);
 	assert_int_equal(learn_add(&l.binds, "/run/app/x.sock"), 0);
 	char *t = write_profile(&s, &l);
@@ -98,8 +99,10 @@ static void test_output_parses(void **state)
 	assert_int_equal(back.abstract, SJ_ABSTRACT_DENY);
 	assert_int_equal(back.run_dirs.n, 1);
 	assert_string_equal(back.run_dirs.v[0], "/run/app");
-	assert_int_equal(back.abstract_allow.n, 1);
-	assert_string_equal(back.abstract_allow.v[0], "@has space");
+	/* A second learning run keeps what the profile it started from allowed. */
+	assert_int_equal(back.abstract_allow.n, 2);
+	assert_string_equal(back.abstract_allow.v[0], "@kept-*");
+	assert_string_equal(back.abstract_allow.v[1], "@has space");
 	free(t);
 	learn_free(&l);
 	settings_free(&s);
