@@ -379,13 +379,6 @@ static void kill_sandbox(struct supervisor *sv)
 		sys_pidfd_send_signal(sv->pidfd, SIGKILL);
 }
 
-/* Has the sandbox's first process exited? Its pidfd is then readable. */
-static bool sandbox_exited(const struct supervisor *sv)
-{
-	struct pollfd p = { .fd = sv->pidfd, .events = POLLIN };
-	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
-}
-
 /* Serve until the sandbox's first process exits; returns sockjail's exit status. */
 static int serve(struct supervisor *sv)
 {
@@ -437,12 +430,7 @@ static int serve(struct supervisor *sv)
 					.unpriv_port_start = read_unpriv_port_start(sb->s),
 				};
 				int r = notify_new(&cfg, listener, &sv->notify);
-				/*
-				 * A COMMAND that exits at once (or whose execve() fails)
-				 * takes init with it before the listener arrives; its
-				 * /proc entry is gone and nobody is left to supervise.
-				 */
-				if (r < 0 && !sandbox_exited(sv)) {
+				if (r < 0) {
 					/* Without a supervisor every bind() fails: still safe, but say so. */
 					log_errno(r, "seccomp listener");
 					kill_sandbox(sv);
@@ -496,18 +484,22 @@ static void cleanup(struct supervisor *sv)
 
 int spawn_run(const struct sj_settings *s, char **command)
 {
-	struct supervisor sv = { .pidfd = -1, .sigfd = -1 };
+	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .sb.sync = { -1, -1 } };
 	sigset_t set, old;
 	int r, status = SJ_EXIT_FAILURE;
 
-	if (prepare(&sv, s, command) < 0)
-		goto out;
-	/* Blocked before clone(), so a signal that arrives early is forwarded, not lost. */
+	/*
+	 * Blocked before prepare() makes --run-dir directories, so that a
+	 * signal arriving early cannot kill us before cleanup() removes them,
+	 * and before clone(), so that it is forwarded, not lost.
+	 */
 	if ((r = block_forwarded_signals(&set, &old)) < 0 ||
 	    (sv.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
 		log_errno(r < 0 ? r : -errno, "signals");
 		goto out;
 	}
+	if (prepare(&sv, s, command) < 0)
+		goto out;
 	pid_t pid = clone_sandbox(&sv.sb, &sv.pidfd);
 	if (pid < 0) {
 		log_errno(pid, "creating the sandbox's namespaces (clone3)");

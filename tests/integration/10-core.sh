@@ -552,6 +552,25 @@ t_signals_forwarded() {
 	expect_eq $? 143 "status after SIGTERM"
 }
 
+t_early_signal_leaves_nothing() {
+	# A signal that arrives while sockjail sets up (here: SIGTERM a few ms
+	# after the start) must not leave the --run-dir it made, nor a sandbox.
+	local i rc m="sleep 78$$.5"
+	for ((i = 0; i < 100; i++)); do
+		"$SOCKJAIL" --run-dir "$SJ_RUNTMP/race/d" -- $m >/dev/null 2>&1 &
+		local sjpid=$!
+		core_bg+=($sjpid)
+		sleep "0.00$((i % 4))"
+		kill -TERM "$sjpid" 2>/dev/null
+		wait "$sjpid"
+		rc=$?
+		expect_eq "$rc" 143 "status after an early SIGTERM (round $i)"
+		[ -e "$SJ_RUNTMP/race" ] && fail "round $i: $SJ_RUNTMP/race left behind"
+	done
+	run pgrep -f "^$m\$"
+	expect_eq "$out" "" "processes left behind"
+}
+
 # --- privileges and fds -------------------------------------------------------
 
 t_no_new_privs_no_caps() {

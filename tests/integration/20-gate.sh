@@ -347,7 +347,8 @@ t_race_flip_sun_path() {
 
 t_race_dup2_unix_over_inet() {
 	require_helpers racefd
-	run "$H/racefd" -n 2000 sjtfd
+	# Control: without a gate the kernel's own fd lookup races too, rarely.
+	run "$H/racefd" -n 20000 sjtfd
 	expect_eq "$rc" 0 "control: $(result)"
 
 	run sj -q --abstract allow -- "$H/racefd" -n 2000 sjtfd -- cat /proc/net/unix
@@ -391,7 +392,9 @@ t_no_seccomp_listener_inside() {
 	expect_match "$(result)" "^ERR none among [0-9]+ fds of [0-9]+ processes$" "inside"
 
 	# From outside: the sandbox's own processes (init and COMMAND) hold none either.
-	sj -- sleep 30 &
+	# (Not through sj: $! must be sockjail itself. Never on our stdout either,
+	# so that nothing left behind can keep the runner waiting.)
+	"$SOCKJAIL" -- sleep 30 >/dev/null 2>&1 &
 	local sjpid=$! init cmd i
 	gate_bg+=($sjpid)
 	for ((i = 0; i < 100; i++)); do
@@ -421,8 +424,12 @@ t_supervisor_killed_fails_closed() {
 	require_helpers bindun
 	local log=$SJ_TMP/fc.log i n1 n2
 	: >"$log"
-	sj -q --abstract-allow '@sjt-fc-ok' -- sh -c "
-		while :; do '$H/bindun' @sjt-fc-ok; '$H/bindun' @sjt-fc-$$; done >>'$log' 2>&1" &
+	# $! must be sockjail itself (not a subshell running sj), and it must not
+	# hold our stdout. The loop is bounded in case the sandbox outlives it.
+	"$SOCKJAIL" -q --abstract-allow '@sjt-fc-ok' -- sh -c "
+		i=0; while [ \$i -lt 20000 ]; do
+			'$H/bindun' @sjt-fc-ok; '$H/bindun' @sjt-fc-$$; i=\$((i + 1))
+		done >>'$log' 2>&1" >/dev/null 2>&1 &
 	local sjpid=$!
 	gate_bg+=($sjpid)
 	for ((i = 0; i < 200; i++)); do
@@ -456,7 +463,7 @@ t_host_proc_net_unix_unreadable() {
 s = socket.socket(socket.AF_UNIX)
 s.bind("\0" + sys.argv[1])
 open(sys.argv[2], "w").close()
-time.sleep(30)' "$name" "$SJ_TMP/ready" &
+time.sleep(30)' "$name" "$SJ_TMP/ready" >/dev/null 2>&1 &
 	gate_bg+=($!)
 	wait_for_path "$SJ_TMP/ready"
 	grep -q "@$name\$" /proc/net/unix || fail "control: the host's /proc/net/unix lacks @$name"
@@ -553,7 +560,7 @@ sys.stdout.write(open("/proc/net/unix").read())'
 t_socat_abstract_listen() {
 	require_cmd socat
 	local name=sjt-socat-$$
-	socat "ABSTRACT-LISTEN:$name" /dev/null &
+	socat "ABSTRACT-LISTEN:$name" /dev/null >/dev/null 2>&1 &
 	gate_bg+=($!)
 	local i
 	for ((i = 0; i < 100; i++)); do
@@ -636,7 +643,7 @@ open(sys.argv[2], "w").close()
 while True:
     c, _ = s.accept()
     c.sendall(b"pong\n")
-    c.close()' "$1" "$2" &
+    c.close()' "$1" "$2" >/dev/null 2>&1 &
 	gate_bg+=($!)
 	wait_for_path "$2"
 }
@@ -677,7 +684,7 @@ t_net_host_abstract_bind() {
 	hold="echo >'$SJ_TMP/held'; i=0; while [ ! -e '$SJ_TMP/go' ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i + 1)); done"
 	host_sees() {
 		rm -f "$SJ_TMP/held" "$SJ_TMP/go"
-		sj --net host -q "$@" -- "$H/bindun" "@$name" -- sh -c "$hold" >"$SJ_TMP/hb.out" 2>&1 &
+		"$SOCKJAIL" --net host -q "$@" -- "$H/bindun" "@$name" -- sh -c "$hold" >"$SJ_TMP/hb.out" 2>&1 &
 		gate_bg+=($!)
 		wait_for_path "$SJ_TMP/held" 20
 		grep -c "@$name\$" /proc/net/unix
