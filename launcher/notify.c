@@ -76,6 +76,27 @@ struct sj_notify {
 	size_t n_pending;
 };
 
+/*
+ * With --net host the sandbox's netns is our own. SIOCGSKNS needs
+ * CAP_NET_ADMIN over a socket's netns, which a rootless (or nested)
+ * supervisor does not have over the host's, so without this every allowed
+ * abstract bind and autobind there would be refused as foreign: take the
+ * netns's cookie from a socket of our own instead.
+ */
+static uint64_t own_netns_cookie(const struct stat *sandbox_netns)
+{
+	struct stat own;
+	uint64_t cookie = 0;
+	socklen_t len = sizeof(cookie);
+	if (stat("/proc/self/ns/net", &own) < 0 || own.st_ino != sandbox_netns->st_ino ||
+	    own.st_dev != sandbox_netns->st_dev)
+		return 0;
+	_cleanup_close_ int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) < 0)
+		return 0;
+	return cookie;
+}
+
 int notify_new(const struct sj_notify_config *cfg, int listener, struct sj_notify **out)
 {
 	struct seccomp_notif_sizes sizes;
@@ -104,6 +125,7 @@ int notify_new(const struct sj_notify_config *cfg, int listener, struct sj_notif
 		if (stat(path, &n->netns) < 0)
 			goto fail;
 	}
+	n->netns_cookie = own_netns_cookie(&n->netns);
 	/*
 	 * Wake the target on the supervisor's CPU when we answer (6.6+): a
 	 * round trip drops from ~30 us to a few. Older kernels: not needed.
@@ -409,7 +431,11 @@ static int handle(struct sj_notify *n)
 	if (sock < 0)
 		goto deny_silently;
 	if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &dlen) < 0) {
-		respond(n, id, errno == ENOTSOCK ? -ENOTSOCK : -EPERM);
+		/*
+		 * ENOTSOCK: not a socket. EBADF: an O_PATH fd, which
+		 * pidfd_getfd() copies but bind()'s own fd lookup never sees.
+		 */
+		respond(n, id, errno == ENOTSOCK || errno == EBADF ? -errno : -EPERM);
 		return 0;
 	}
 	p.ev.family = domain;

@@ -5,7 +5,7 @@
  * addrlen).
  *
  * Usage: bindun [-t stream|dgram|seqpacket] [-l ADDRLEN] [-H] [-N|-U|-P]
- *               ADDRESS [-- CMD...]
+ *               [-F opath|file|closed] ADDRESS [-- CMD...]
  *   ADDRESS  @name (abstract, \xNN escapes), or a path (relative or not)
  *   -l N     addrlen (default: 2 + the name's bytes; 2 is autobind). The
  *            address buffer is 256 bytes, the name followed by NULs, so
@@ -13,9 +13,12 @@
  *   -H       garbage in the upper 32 bits of the addrlen register
  *   -N       pass a NULL address; -U an unmapped one; -P one whose first
  *            byte is readable and the rest is not
+ *   -F       bind an fd that is no socket: an O_PATH fd (the kernel's
+ *            EBADF), a regular file (ENOTSOCK), a closed fd number (EBADF)
  * Prints "OK bound NAME" (NAME from getsockname(), escaped as sockjail does)
  * or "ERR bind ERRNO". Exit 0 / 1 / 2 (see helper.h).
  */
+#include <fcntl.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -29,8 +32,9 @@ int main(int argc, char **argv)
 	long addrlen = -1;
 	bool garbage = false;
 	char ptr_kind = 0;
+	const char *not_socket = NULL;
 
-	while ((opt = getopt(argc, argv, "t:l:HNUP")) != -1) {
+	while ((opt = getopt(argc, argv, "t:l:HNUPF:")) != -1) {
 		switch (opt) {
 		case 't':
 			type = strcmp(optarg, "dgram") == 0	  ? SOCK_DGRAM
@@ -42,6 +46,9 @@ int main(int argc, char **argv)
 			break;
 		case 'H':
 			garbage = true;
+			break;
+		case 'F':
+			not_socket = optarg;
 			break;
 		case 'N':
 		case 'U':
@@ -82,7 +89,15 @@ int main(int argc, char **argv)
 		addr = last;
 	}
 
-	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	int fd;
+	if (!not_socket)
+		fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	else if (strcmp(not_socket, "opath") == 0)
+		fd = open("/", O_PATH | O_CLOEXEC);
+	else if (strcmp(not_socket, "file") == 0)
+		fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	else
+		fd = 999;
 	if (fd < 0)
 		h_setup_fail("socket");
 	uint64_t len_reg = (uint64_t)(uint32_t)addrlen;
@@ -98,6 +113,7 @@ int main(int argc, char **argv)
 	printf("OK bound %s\n", name);
 	h_finish(cmd, H_OK);
 usage:
-	fprintf(stderr, "usage: bindun [-t stream|dgram|seqpacket] [-l ADDRLEN] [-H] [-N|-U|-P] ADDRESS [-- CMD...]\n");
+	fprintf(stderr, "usage: bindun [-t stream|dgram|seqpacket] [-l ADDRLEN] [-H] [-N|-U|-P] [-F opath|file|closed]"
+			" ADDRESS [-- CMD...]\n");
 	return H_SETUP;
 }

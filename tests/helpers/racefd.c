@@ -7,16 +7,19 @@
  * bytes). A supervisor that looks at the fd, sees AF_INET, and lets the
  * kernel resume the call can have the AF_UNIX socket bound instead.
  *
- * Usage: racefd [-n ROUNDS] [-T SECONDS] NAME [-- CMD...]
+ * Usage: racefd [-n ROUNDS] [-T SECONDS] [-s] NAME [-- CMD...]
  *   NAME  at most 7 bytes; round i binds "@NAME-iiiii" (16 bytes of address)
  *   -n    rounds (default 5000); -T stop after SECONDS (default 20)
- * After each round the round's AF_UNIX socket is asked (getsockname())
- * whether it got a name; named ones are kept open (up to 64) for CMD.
- * Prints "OK abstract=N inet=N denied=N other=N rounds=N" when some AF_UNIX
- * socket was bound, else "ERR abstract=0 ...". inet: EAFNOSUPPORT from the
- * AF_INET socket; other: mostly EINVAL, when a bind reaches a previous
- * round's socket (already bound) that the swapper put back late. Exit
- * 0 / 1 / 2 (see helper.h).
+ *   -s    stop at the first bind that succeeds (for a control)
+ * A successful bind() can only have named an AF_UNIX socket (an AF_INET
+ * one refuses the AF_UNIX family), so abstract= counts the calls that
+ * returned 0. Sometimes that is an earlier round's socket that the swapper
+ * put back late, so the round's own socket is also asked (getsockname())
+ * and kept open (up to 64) for CMD when it got the name.
+ * Prints "OK abstract=N inet=N denied=N other=N rounds=N" when some bind
+ * succeeded, else "ERR abstract=0 ...". inet: EAFNOSUPPORT from the AF_INET
+ * socket; other: mostly EINVAL, an earlier round's socket, already bound.
+ * Exit 0 / 1 / 2 (see helper.h).
  */
 #include <netinet/in.h>
 #include <pthread.h>
@@ -48,13 +51,16 @@ int main(int argc, char **argv)
 	char **cmd = h_split_cmd(&argc, argv);
 	long rounds = 5000, seconds = 20, done;
 	long abstract = 0, inet = 0, denied = 0, other = 0;
-	int opt, first_other = 0;
+	int opt, first_other = 0, kept = 0;
+	bool stop_at_first = false;
 
-	while ((opt = getopt(argc, argv, "n:T:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:T:s")) != -1) {
 		if (opt == 'n')
 			rounds = atol(optarg);
 		else if (opt == 'T')
 			seconds = atol(optarg);
+		else if (opt == 's')
+			stop_at_first = true;
 		else
 			goto usage;
 	}
@@ -76,7 +82,7 @@ int main(int argc, char **argv)
 	unsigned char addr[sizeof(struct sockaddr_in)];
 	_Static_assert(sizeof(addr) == 16, "inet-sized");
 	time_t deadline = time(NULL) + seconds;
-	for (done = 0; done < rounds && time(NULL) < deadline; done++) {
+	for (done = 0; done < rounds && time(NULL) < deadline && !(stop_at_first && abstract); done++) {
 		int u = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (u < 0)
 			h_setup_fail("socket AF_UNIX");
@@ -88,19 +94,18 @@ int main(int argc, char **argv)
 		int r = bind(RACE_FD, (struct sockaddr *)addr, sizeof(addr));
 		int e = errno;
 		atomic_store(&cur_unix, -1);
-		if (r < 0) {
-			if (e == EPERM)
-				denied++;
-			else if (e == EAFNOSUPPORT)
-				inet++; /* the AF_INET socket refused an AF_UNIX address */
-			else if (other++ == 0)
-				first_other = e;
-		}
-		char name[512];
-		if (h_sockname(u, name, sizeof(name)) && name[0] == '@') {
+		if (r == 0)
 			abstract++;
-			if (abstract <= 64)
-				continue; /* kept open for CMD */
+		else if (e == EPERM)
+			denied++;
+		else if (e == EAFNOSUPPORT)
+			inet++; /* the AF_INET socket refused an AF_UNIX address */
+		else if (other++ == 0)
+			first_other = e;
+		char name[512];
+		if (kept < 64 && h_sockname(u, name, sizeof(name)) && name[0] == '@') {
+			kept++;
+			continue; /* kept open for CMD */
 		}
 		close(u);
 	}
@@ -113,6 +118,6 @@ int main(int argc, char **argv)
 	       denied, other, done);
 	h_finish(cmd, abstract ? H_OK : H_REFUSED);
 usage:
-	fprintf(stderr, "usage: racefd [-n ROUNDS] [-T SECONDS] NAME(<=7 bytes) [-- CMD...]\n");
+	fprintf(stderr, "usage: racefd [-n ROUNDS] [-T SECONDS] [-s] NAME(<=7 bytes) [-- CMD...]\n");
 	return H_SETUP;
 }

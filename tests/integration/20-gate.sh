@@ -102,9 +102,15 @@ t_abstract_bind_explicit() {
 	expect_eq "$(dumped_names)" "@$name" "--abstract allow: names"
 }
 
-# Each line: bindun's arguments, as sh reads them (\\ for one backslash). Run outside, with --abstract allow and with
-# the default policy; the kernel's answer must be the same everywhere except
-# that the default policy refuses every abstract name.
+# Each line: bindun's arguments, as sh reads them (\\ for one backslash).
+# Run outside, with --abstract allow and with the default policy; the
+# kernel's answer must be the same everywhere except that the default policy
+# refuses every abstract name. In order: the empty name (addrlen 3), 108
+# NULs (110), embedded NULs (twice), garbage in the upper half of addrlen
+# (with a name, with the empty name), 111, 200 and 111 with garbage above
+# (EINVAL), 1 and 0 (EINVAL, also with NULL), NULL, unmapped and half-mapped
+# addresses (EFAULT), autobind from NULL (EFAULT), fds that are no socket
+# (EBADF for O_PATH and closed, ENOTSOCK), and a real autobind.
 gate_edge_cases() {
 	cat <<'EOF'
 -l 3 @
@@ -123,6 +129,9 @@ gate_edge_cases() {
 -U -l 110 @sjt-x
 -P -l 20 @sjt-x
 -N -l 2 @
+-F opath @sjt-x
+-F file @sjt-x
+-F closed @sjt-x
 -l 2 -t dgram @
 EOF
 }
@@ -142,11 +151,11 @@ t_abstract_addrlen_edge_cases() {
 	require_helpers bindun
 	gate_scripts
 	gate_edge_script "sh $SJ_TMP/names.sh" >"$SJ_TMP/edge.sh"
-	# A path the control and the sandboxes can each bind once.
+	# Each run in a directory of its own, where after.sock is new.
 	local control allowed denied
 	run sh -c "mkdir c && cd c && sh ../edge.sh"
 	control=$(results)
-	[ "$(echo "$control" | wc -l)" -eq 19 ] || fail "control: 19 results expected: $control"
+	[ "$(echo "$control" | wc -l)" -eq 22 ] || fail "control: 22 results expected: $control"
 	expect_match "$control" $'^OK bound @\nOK bound @(\\\\x00){107}\nOK bound @sjt-e\\\\x00evil\nOK bound @sjt-e\\\\x00\nOK bound @sjt-hi\nOK bound @\n' "control, the abstract names"
 
 	run sj -q --abstract allow -- sh -c "mkdir a && cd a && sh ../edge.sh"
@@ -158,6 +167,7 @@ t_abstract_addrlen_edge_cases() {
 
 	# Default policy (plus one allowed name, to see allowing still works after all that).
 	run sj -q --abstract-allow @sjt-after -- sh -c "mkdir d && cd d && sh ../edge.sh; cat /proc/net/unix"
+	expect_eq "$rc" 0 "default policy: status (stderr: $err)"
 	denied=$(results)
 	local want
 	want=$(echo "$control" | sed -E '1,6s/^OK bound @.*/ERR bind EPERM/' | sed -E "$shape")
@@ -347,8 +357,9 @@ t_race_flip_sun_path() {
 
 t_race_dup2_unix_over_inet() {
 	require_helpers racefd
-	# Control: without a gate the kernel's own fd lookup races too, rarely.
-	run "$H/racefd" -n 20000 sjtfd
+	# Control: without a gate the kernel's own fd lookup races too, rarely
+	# (a few times in 20,000 rounds, which take a fraction of a second).
+	run "$H/racefd" -s -n 1000000 -T 20 sjtfd
 	expect_eq "$rc" 0 "control: $(result)"
 
 	run sj -q --abstract allow -- "$H/racefd" -n 2000 sjtfd -- cat /proc/net/unix
@@ -437,16 +448,22 @@ t_supervisor_killed_fails_closed() {
 		sleep 0.05
 	done
 	[ "$(grep -c '^OK' "$log")" -ge 3 ] || fail "the loop did not start: $(head -n 5 "$log")"
+	local init
+	init=$(cat /proc/$sjpid/task/*/children | awk '{ print $1 }')
+	[ -n "$init" ] || fail "no sandbox init under sockjail $sjpid"
 	kill -KILL "$sjpid"
 	wait "$sjpid" 2>/dev/null
-	# The sandbox dies with its supervisor: the log stops growing.
-	for ((i = 0; i < 50; i++)); do
-		n1=$(wc -l <"$log")
-		sleep 0.2
-		n2=$(wc -l <"$log")
-		[ "$n1" -eq "$n2" ] && break
+	# The sandbox dies with its supervisor (init gone or a zombie), and the log stops growing.
+	for ((i = 0; i < 100; i++)); do
+		[ -e "/proc/$init" ] && [ "$(awk '{ print $3 }' "/proc/$init/stat" 2>/dev/null)" != Z ] || break
+		sleep 0.05
 	done
-	[ "$n1" -eq "$n2" ] || fail "the sandbox outlived its supervisor"
+	[ -e "/proc/$init" ] && [ "$(awk '{ print $3 }' "/proc/$init/stat" 2>/dev/null)" != Z ] &&
+		fail "the sandbox's init $init outlived its supervisor"
+	n1=$(wc -l <"$log")
+	sleep 0.3
+	n2=$(wc -l <"$log")
+	[ "$n1" -eq "$n2" ] || fail "the sandbox outlived its supervisor (its log still grows)"
 	if grep -qE "^OK bound @sjt-fc-$$" "$log"; then
 		fail "a refused name was bound: $(grep "sjt-fc-$$" "$log" | sort | uniq -c)"
 	fi
@@ -696,6 +713,11 @@ t_net_host_abstract_bind() {
 	expect_eq "$(cat "$SJ_TMP/hb.out")" "OK bound @$name" "--net host --abstract allow"
 	expect_eq "$(host_sees)" 0 "--net host, default: the host's /proc/net/unix"
 	expect_eq "$(cat "$SJ_TMP/hb.out")" "ERR bind EPERM" "--net host, default"
+	# Autobind (allowed by default) lands in the host's netns as well, and
+	# works rootless too (the supervisor must know that netns for its own).
+	require_helpers autobind
+	run sj --net host -- "$H/autobind" bind
+	expect_match "$rc/$(result)" '^0/OK autobound @[0-9a-f]{5} \(bind ok\)$' "--net host, autobind"
 }
 
 # --- audit and the policy options -------------------------------------------------
@@ -786,4 +808,45 @@ t_pathname_bind_run_dirs() {
 		"--pathname-bind run-dirs"
 	[ -S "$rd/in.sock" ] && [ -S "$rd/rel.sock" ] || fail "sockets missing in the run-dir"
 	[ ! -e "$SJ_TMP/elsewhere/b.sock" ] && [ ! -e "$SJ_TMP/elsewhere/c.sock" ] || fail "a socket escaped the run-dir"
+}
+
+# A socket made in the host's netns and handed in over SCM_RIGHTS: a name
+# bound on it would land in the host's netns, so even --abstract allow
+# refuses it (autobind too). The socket object is asked, not the sandbox.
+t_host_netns_socket_passed_in() {
+	local name=sjt-foreign-$$ sock=$SJ_RUNTMP/pass.sock
+	$PY -c 'import os, socket, sys
+srv = socket.socket(socket.AF_UNIX)
+srv.bind(sys.argv[1])
+srv.listen(4)
+srv.settimeout(60)
+open(sys.argv[2], "w").close()
+while True:
+    c, _ = srv.accept()
+    fresh = socket.socket(socket.AF_UNIX)
+    socket.send_fds(c, [b"x"], [fresh.fileno()])
+    fresh.close()
+    c.close()' "$sock" "$SJ_TMP/ready" >/dev/null 2>&1 &
+	gate_bg+=($!)
+	wait_for_path "$SJ_TMP/ready"
+	local client='import errno, socket, sys
+def passed_in():
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(sys.argv[1])
+    _, fds, _, _ = socket.recv_fds(c, 1, 1)
+    return socket.socket(fileno=fds[0])
+for addr in ("\0" + sys.argv[2], ""):
+    s = passed_in()
+    try:
+        s.bind(addr)
+        print("OK bound", repr(s.getsockname()))
+    except OSError as e:
+        print("ERR", errno.errorcode[e.errno])'
+	run $PY -c "$client" "$sock" "$name"
+	expect_match "$out" "^OK bound b?'.x00$name'"$'\n'"OK bound b?'.x00[0-9a-f]{5}'$" "control, no sockjail"
+	run sj --abstract allow --run-socket "$sock" -- $PY -c "$client" "$sock" "$name"
+	expect_eq "$out" $'ERR EPERM\nERR EPERM' "inside, --abstract allow: $err"
+	expect_match "$err" "denied bind @$name" "denial line"
+	grep -q "@$name\$" /proc/net/unix && fail "the name appeared in the host's netns"
+	return 0
 }

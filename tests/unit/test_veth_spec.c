@@ -278,6 +278,31 @@ static void test_no_err_buffer(void **state)
 	assert_string_equal(err, "expecte");
 }
 
+/* A host address ADDR/PREFIX against the spec's HOSTADDR/PREFIX subnet. */
+static bool overlaps(const char *spec_text, const char *addr, unsigned prefix)
+{
+	struct sj_veth_spec spec;
+	char err[256];
+	unsigned char buf[16];
+	int family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	assert_int_equal(veth_spec_parse(spec_text, &spec, err, sizeof(err)), 0);
+	assert_int_equal(inet_pton(family, addr, buf), 1);
+	return veth_spec_overlaps(&spec, family, buf, prefix);
+}
+
+static void test_overlaps(void **state)
+{
+	(void)state;
+	assert_true(overlaps("169.254.5.1/30,169.254.5.2/30", "169.254.5.1", 30));  /* the same /30 */
+	assert_true(overlaps("169.254.5.1/30,169.254.5.2/30", "169.254.5.5", 29));  /* a /29 around it */
+	assert_false(overlaps("169.254.5.1/30,169.254.5.2/30", "169.254.5.5", 30)); /* the next /30 */
+	assert_true(overlaps("169.254.5.1/30,169.254.5.2/30", "169.254.5.3", 32));  /* a /32 inside */
+	assert_true(overlaps("169.254.5.1/30,169.254.5.2/30", "169.254.0.1", 16));  /* a shorter prefix */
+	assert_false(overlaps("169.254.5.1/30,169.254.5.2/30", "fd5a::1", 64));     /* another family */
+	assert_true(overlaps("fd5a::1/64,fd5a::2/64", "fd5a::1:1", 112));
+	assert_false(overlaps("fd5a::1/64,fd5a::2/64", "fd5b::1", 64));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_network_and_broadcast),
 		cmocka_unit_test(test_bad_names),
 		cmocka_unit_test(test_no_err_buffer),
+		cmocka_unit_test(test_overlaps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

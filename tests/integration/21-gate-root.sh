@@ -1,0 +1,109 @@
+# The gate's cases that need the host's root: other uids and gids than the
+# caller's, capabilities a root caller holds and the sandbox must not, and
+# --userns as root. Each compares a bind done by the bind executor with
+# the same bind done outside by a process with the sandbox's identity
+# (setpriv), since "allowed" must mean "what the kernel would have done".
+SJ_MODES="root"
+
+H=$SJ_HELPERS
+
+# run CMD...: stdout in $out, stderr in $err, status in $rc; 60 s at most.
+run() {
+	local cmd=("$@")
+	[ "$1" = sj ] && cmd[0]=$SOCKJAIL
+	out=$(timeout -s KILL 60 "${cmd[@]}" 2>"$SJ_TMP/.err")
+	rc=$?
+	err=$(cat "$SJ_TMP/.err")
+}
+
+result() { printf '%s\n' "$out" | grep -m1 -E '^(OK|ERR|SETUP) '; }
+
+require_helpers() {
+	local h
+	for h in "$@"; do
+		[ -x "$H/$h" ] || skip "helper $h is not built (make \$(BUILD)/helpers/$h)"
+	done
+}
+
+# As uid/gid 1000 with no supplementary group and no capability, outside.
+as_1000=(setpriv --reuid=1000 --regid=1000 --clear-groups --inh-caps=-all --bounding-set=-all)
+
+# Directories with owners and modes that decide a bind for uid/gid 1000.
+gate_root_dirs() {
+	mkdir -m 755 "$SJ_TMP/mine" "$SJ_TMP/roots" "$SJ_TMP/group"
+	chown 1000:1000 "$SJ_TMP/mine"
+	chown 0:1000 "$SJ_TMP/group"
+	chmod 770 "$SJ_TMP/group"
+	chmod 755 "$SJ_TMP"
+}
+
+t_pathname_as_other_uid() {
+	require_root_mode
+	require_helpers bindun
+	gate_root_dirs
+	local script='umask 027
+		"$1/bindun" "$2/mine/a.sock"
+		"$1/bindun" "$2/roots/a.sock"
+		"$1/bindun" "$2/group/a.sock"
+		cd "$2/mine" && "$1/bindun" rel.sock
+		stat -c "%n %A %u:%g" a.sock rel.sock ../group/a.sock'
+	# Control: uid 1000 outside.
+	run "${as_1000[@]}" sh -c "$script" sh "$H" "$SJ_TMP"
+	local control=$out
+	expect_eq "$(result)" "OK bound $SJ_TMP/mine/a.sock" "control"
+	expect_match "$control" "ERR bind EACCES" "control: root's directory"
+	expect_match "$control" "a.sock srwxr-x--- 1000:1000" "control: owner and umask"
+	rm -f "$SJ_TMP"/mine/* "$SJ_TMP"/group/*
+	# The same inside, with the same identity: the executor must not lend
+	# the supervisor's root to it.
+	run sj -q --uid 1000 --gid 1000 -- sh -c "$script" sh "$H" "$SJ_TMP"
+	expect_eq "$rc" 0 "status: $err"
+	expect_eq "$out" "$control" "inside, --uid 1000 --gid 1000"
+}
+
+t_pathname_root_without_caps() {
+	require_root_mode
+	require_helpers bindun
+	gate_root_dirs
+	# uid 0 inside, but without CAP_DAC_OVERRIDE: 1000's directory is closed.
+	run setpriv --bounding-set=-all --inh-caps=-all "$H/bindun" "$SJ_TMP/mine/x.sock"
+	expect_eq "$(result)" "ERR bind EACCES" "control: root without capabilities"
+	run "$H/bindun" "$SJ_TMP/mine/x.sock"
+	expect_eq "$(result)" "OK bound $SJ_TMP/mine/x.sock" "control: root"
+	rm -f "$SJ_TMP/mine/x.sock"
+	run sj -- "$H/bindun" "$SJ_TMP/mine/x.sock"
+	expect_eq "$rc/$(result)" "1/ERR bind EACCES" "inside, no capability"
+	run sj --cap-keep dac_override -- "$H/bindun" "$SJ_TMP/mine/x.sock"
+	expect_eq "$rc/$(result)" "0/OK bound $SJ_TMP/mine/x.sock" "inside, --cap-keep dac_override"
+	expect_eq "$(stat -c %u:%g "$SJ_TMP/mine/x.sock")" "0:0" "owner"
+}
+
+t_privileged_port_other_uid() {
+	require_root_mode
+	require_helpers bindin
+	run "${as_1000[@]}" "$H/bindin" 127.0.0.1 80
+	expect_eq "$(result)" "ERR bind EACCES" "control: uid 1000"
+	run sj --uid 1000 -- "$H/bindin" 127.0.0.1 80
+	expect_eq "$rc/$(result)" "1/ERR bind EACCES" "inside, --uid 1000"
+	run sj --uid 1000 --cap-keep net_bind_service -- "$H/bindin" 127.0.0.1 80
+	expect_eq "$rc/$(result)" "0/OK bound 127.0.0.1:80" "inside, --uid 1000 --cap-keep net_bind_service"
+	# Root inside, capabilities dropped: still EACCES.
+	run sj -- "$H/bindin" ::1 443
+	expect_eq "$rc/$(result)" "1/ERR bind EACCES" "inside as root, IPv6"
+}
+
+t_userns_as_root() {
+	require_root_mode
+	require_helpers bindun bindin
+	gate_root_dirs
+	local name=sjt-userns-$$
+	run sj --userns -- "$H/bindun" "@$name" -- cat /proc/net/unix
+	expect_eq "$rc/$(result)" "1/ERR bind EPERM" "--userns: abstract"
+	expect_no_match "$out" "@$name" "--userns: /proc/net/unix"
+	run sj --userns --uid 1000 --gid 1000 -- sh -c 'umask 077; "$1/bindun" "$2/mine/u.sock"; "$1/bindun" "$2/roots/u.sock"' \
+		sh "$H" "$SJ_TMP"
+	expect_eq "$out" $'OK bound '"$SJ_TMP"$'/mine/u.sock\nERR bind EACCES' "--userns --uid 1000: $err"
+	expect_eq "$(stat -c '%A %u:%g' "$SJ_TMP/mine/u.sock")" "srwx------ 1000:1000" "--userns: owner and mode"
+	run sj --userns --cap-keep net_bind_service -- "$H/bindin" 127.0.0.1 80
+	expect_eq "$rc/$(result)" "0/OK bound 127.0.0.1:80" "--userns --cap-keep net_bind_service"
+}
