@@ -7,8 +7,12 @@
  *   sjbench autobind N      bind() with addrlen 2 (kernel-chosen name)
  *   sjbench pathname N DIR  bind() to DIR/sjbench.PID.I, then unlink it
  *   sjbench inet N          bind() to 127.0.0.1 port 0
- *   sjbench getppid N       a tight getppid() loop
- *   sjbench devnull N       a tight 1-byte write() to /dev/null
+ *   sjbench getppid N [filtered]
+ *                           a tight getppid() loop; "filtered": under a
+ *                           seccomp filter that only refuses bind(), the
+ *                           least any seccomp gate costs every syscall
+ *   sjbench devnull N [filtered]
+ *                           a tight 1-byte write() to /dev/null
  *   sjbench parallel P KIND N [DIR]
  *                           P processes each doing N binds of KIND at once
  *   sjbench hold DIR        one bind of each kind, print "ready", wait for a
@@ -178,6 +182,22 @@ static double loop(const char *what, long n)
 	return b[0];
 }
 
+/* x86_64 only, like sockjail: bind() goes to action, everything else is allowed. */
+static int load_bind_filter(unsigned action)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_bind, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, action),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+	unsigned flags = action == SECCOMP_RET_USER_NOTIF ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+}
+
 /*
  * The child loads a filter sending bind() to a listener and hands the
  * listener over; we answer each notification with -EPERM and nothing else
@@ -192,19 +212,10 @@ static void notify_floor(long n)
 	if (pid < 0)
 		die("fork");
 	if (pid == 0) {
-		struct sock_filter f[] = {
-			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_bind, 0, 1),
-			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		};
-		struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
 		char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, go;
 		struct iovec iov = { "l", 1 };
 		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-			die("no_new_privs");
-		int l = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+		int l = load_bind_filter(SECCOMP_RET_USER_NOTIF);
 		if (l < 0)
 			die("seccomp");
 		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
@@ -323,10 +334,13 @@ int main(int argc, char **argv)
 		print_result(&r);
 		return 0;
 	}
-	if (argc == 3 && (strcmp(argv[1], "getppid") == 0 || strcmp(argv[1], "devnull") == 0)) {
+	if ((argc == 3 || (argc == 4 && strcmp(argv[3], "filtered") == 0)) &&
+	    (strcmp(argv[1], "getppid") == 0 || strcmp(argv[1], "devnull") == 0)) {
 		long n = atol(argv[2]);
 		if (n <= 0)
 			goto usage;
+		if (argc == 4 && load_bind_filter(SECCOMP_RET_ERRNO | EPERM) < 0)
+			die("seccomp");
 		printf("%.1f %ld 0 0 0\n", loop(argv[1], n), n);
 		return 0;
 	}
@@ -350,7 +364,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 usage:
-	fprintf(stderr, "usage: sjbench abstract|autobind|inet N | pathname N DIR | getppid|devnull N |\n"
+	fprintf(stderr, "usage: sjbench abstract|autobind|inet N | pathname N DIR | getppid|devnull N [filtered] |\n"
 			"       parallel P KIND N [DIR] | hold DIR | notify-floor N\n");
 	return 2;
 }
