@@ -63,6 +63,18 @@ struct pending {
 	int kind_invalid;
 };
 
+/*
+ * ev.address and ev.rule point into the struct's own arrays, so a struct
+ * pending is only ever copied with this: a plain copy would leave them
+ * pointing into the source (handle()'s stack frame, or another slot).
+ */
+static void pending_copy(struct pending *dst, const struct pending *src)
+{
+	*dst = *src;
+	dst->ev.address = dst->address;
+	dst->ev.rule = dst->rule;
+}
+
 struct sj_notify {
 	struct sj_notify_config cfg;
 	int listener;
@@ -558,7 +570,7 @@ static int handle(struct sj_notify *n)
 		goto deny_silently;
 	p.id = id;
 	p.sock = TAKE_FD(sock);
-	n->pending[n->n_pending++] = p;
+	pending_copy(&n->pending[n->n_pending++], &p);
 	return 0;
 
 deny_silently:
@@ -585,7 +597,8 @@ static bool finish_pending(struct sj_notify *n, size_t i)
 		respond(n, p->id, res.err);
 	close(p->result_fd);
 	close(p->sock);
-	n->pending[i] = n->pending[--n->n_pending];
+	if (i != --n->n_pending)
+		pending_copy(&n->pending[i], &n->pending[n->n_pending]);
 	return kill_sandbox;
 }
 

@@ -562,6 +562,8 @@ t_early_signal_leaves_nothing() {
 		core_bg+=($sjpid)
 		sleep "0.00$((i % 4))"
 		kill -TERM "$sjpid" 2>/dev/null
+		timeout 5 tail --pid="$sjpid" -f /dev/null ||
+			fail "round $i: sockjail ignored SIGTERM: $(ps -o pid,stat,wchan:24,args -p "$sjpid" --ppid "$sjpid"; grep -H Sig /proc/"$sjpid"/status)"
 		wait "$sjpid"
 		rc=$?
 		expect_eq "$rc" 143 "status after an early SIGTERM (round $i)"

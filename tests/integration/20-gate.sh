@@ -762,6 +762,19 @@ want = [("abstract", '@sjt-"q\\x5cu\\x00\\x01\\xff', "deny"),
         ("abstract", "@", "deny")]
 assert got == want, got
 EOF
+
+	# Binds that wait for the executor at the same time (their slots move
+	# as others finish) are each recorded with their own address.
+	require_helpers bindun
+	rm -f "$f"
+	run sj -q --audit "$f" -- sh -c '
+		for i in 1 2 3 4 5 6 7 8 9 10 11 12; do "$1/bindun" "$2/c$i.sock" & done; wait' sh "$H" "$SJ_TMP"
+	expect_eq "$(results | grep -c '^OK bound')" 12 "concurrent pathname binds: $out $err"
+	$PY - "$f" "$SJ_TMP" <<'EOF' || fail "records: $(cat "$f")"
+import json, sys
+got = sorted(json.loads(l)["address"] for l in open(sys.argv[1]))
+assert got == sorted("%s/c%d.sock" % (sys.argv[2], i) for i in range(1, 13)), got
+EOF
 }
 
 t_quiet() {
