@@ -244,7 +244,7 @@ void child_main(const struct sj_sandbox *sb)
 	 * vfork(): COMMAND's process borrows our memory until its execve()
 	 * instead of copying our page tables and faulting in copies of every
 	 * page it writes, which took ~1.5 ms of each start on the benchmark
-	 * machine (tests/bench/RESULTS.md). It is safe here because
+	 * machine (README.md, "Benchmarks"). It is safe here because
 	 * command_main() only ever ends in execve() or _exit() (die_errno()),
 	 * we wait, suspended, until it does, and it has its own fds, signal
 	 * handlers, cwd and credentials (no CLONE_FILES, _SIGHAND, _FS).

@@ -298,7 +298,7 @@ int emulate_start(const struct sj_settings *s, int landlock_abi, const struct sj
 	 * _exit()ed. fork() cost ~0.7 ms of page-table copying, copy-on-write
 	 * faults (ours and its) and teardown per bind on the bench machine;
 	 * an executor bind took ~1.6 ms with it, ~0.25 ms now
-	 * (tests/bench/RESULTS.md). executor() never returns, has its own
+	 * (README.md, "Benchmarks"). executor() never returns, has its own
 	 * fds, cwd, root, umask and credentials (no CLONE_FILES, CLONE_FS),
 	 * and its first step makes our shared mm non-dumpable, before it
 	 * takes on the target's ids, so nothing in the sandbox can ptrace

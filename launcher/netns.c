@@ -184,7 +184,7 @@ static int link_set_up(struct nl_sock *sk, struct rtnl_link *link)
  * and libnl's way (RTM_GETLINK parsed into an rtnl_link, then a change
  * request, in a freshly cloned process that faults in libnl's pages) took
  * ~1.3 ms of it on the 2-core benchmark machine, against ~0.2 ms for this
- * one message (tests/bench/RESULTS.md). The veth steps keep libnl.
+ * one message (README.md, "Benchmarks"). The veth steps keep libnl.
  */
 int netns_loopback_up(void)
 {
