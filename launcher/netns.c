@@ -179,46 +179,26 @@ static int link_set_up(struct nl_sock *sk, struct rtnl_link *link)
 }
 
 /*
- * One RTM_NEWLINK naming "lo" on a bare rtnetlink socket, and its ack; not
- * libnl's link_get() + link_set_up(). This runs in every sandbox's start-up,
- * and libnl's way (RTM_GETLINK parsed into an rtnl_link, then a change
- * request, in a freshly cloned process that faults in libnl's pages) took
- * ~1.3 ms of it on the 2-core benchmark machine, against ~0.2 ms for this
- * one message (README.md, "Benchmarks"). The veth steps keep libnl.
+ * One RTM_NEWLINK that names "lo" and sets IFF_UP, built by libnl from a
+ * local rtnl_link rather than one fetched with rtnl_link_get_kernel():
+ * this runs in every sandbox's start-up, and the RTM_GETLINK round trip
+ * and its parsing were most of the ~1.3 ms libnl's usual get-then-change
+ * took on the benchmark machine (README.md, "Benchmarks").
  */
 int netns_loopback_up(void)
 {
-	struct {
-		struct nlmsghdr nh;
-		struct ifinfomsg ifi;
-		struct rtattr name_attr;
-		char name[4];
-	} req = {
-		.nh = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_NEWLINK,
-			.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK, .nlmsg_seq = 1 },
-		/* No index and no NLM_F_CREATE: change the existing link of that name. */
-		.ifi = { .ifi_family = AF_UNSPEC, .ifi_flags = IFF_UP, .ifi_change = IFF_UP },
-		.name_attr = { .rta_len = RTA_LENGTH(sizeof("lo")), .rta_type = IFLA_IFNAME },
-		.name = "lo",
-	};
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	union {
-		struct nlmsghdr nh;
-		char buf[256]; /* an error ack quotes our request back */
-	} ack;
+	_cleanup_nl_sock_ struct nl_sock *sk = NULL;
+	_cleanup_link_ struct rtnl_link *lo = rtnl_link_alloc(), *change = rtnl_link_alloc();
+	int r;
 
-	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return -errno;
-	if (sendto(fd, &req, sizeof(req), 0, (const struct sockaddr *)&kernel, sizeof(kernel)) < 0)
-		return -errno;
-	ssize_t n = recv(fd, &ack, sizeof(ack), 0);
-	if (n < 0)
-		return -errno;
-	if (n < (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) || ack.nh.nlmsg_type != NLMSG_ERROR)
-		return -EIO;
-	/* 0 acknowledges the change; otherwise the kernel's -errno. */
-	return ((const struct nlmsgerr *)NLMSG_DATA(&ack.nh))->error;
+	if (!lo || !change)
+		return -ENOMEM;
+	if ((r = rtnl_open(&sk)) < 0)
+		return r;
+	/* The kernel gives every namespace's loopback index 1 (LOOPBACK_IFINDEX). */
+	rtnl_link_set_ifindex(lo, 1);
+	rtnl_link_set_name(lo, "lo");
+	return link_set_up(sk, lo);
 }
 
 static size_t family_addr_len(int family)
