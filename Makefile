@@ -73,10 +73,10 @@ $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libsockjail.a | $(BUILD)/unit
 
 # Attack and peer programs used by the integration tests. They are built
 # without sanitizers: several of them misbehave on purpose.
-$(BUILD)/helpers/%_m32: tests/helpers/%_m32.c | $(BUILD)/helpers
+$(BUILD)/helpers/%_m32: tests/helpers/%_m32.c $(wildcard tests/helpers/*.h) | $(BUILD)/helpers
 	$(CC) -m32 -O1 -g -static -D_GNU_SOURCE -Wall -Wextra $(WERROR) -o $@ $<
 
-$(BUILD)/helpers/%: tests/helpers/%.c | $(BUILD)/helpers
+$(BUILD)/helpers/%: tests/helpers/%.c $(wildcard tests/helpers/*.h) | $(BUILD)/helpers
 	$(CC) -O1 -g -D_GNU_SOURCE -Wall -Wextra $(WERROR) -o $@ $< -lpthread
 
 unit: $(UNIT_BINS)
