@@ -50,11 +50,34 @@ int emulate_translate_ids(const char *uid_map, const char *gid_map, struct sj_em
 int emulate_target_open(pid_t tid, struct sj_emulate_target *t);
 void emulate_target_close(struct sj_emulate_target *t);
 
+/* The longest address a request carries (SJ_SOCKADDR_MAX). */
+#define SJ_EMULATE_ADDR_MAX 128
+
 /*
- * Fork the executor. It binds sock to addr/addrlen and writes a struct
- * sj_emulate_result to the pipe whose read end is returned in *result_fd.
- * check_run_dirs: refuse (denied) a pathname whose directory is not beneath
- * a --run-dir. Returns 0 with *pid set, or a negative errno.
+ * The executor zygote: a process the supervisor forks once (lazily, on the
+ * first executor request), connected by a SOCK_SEQPACKET socketpair whose
+ * supervisor end is returned in *fd. For each request it vfork()s one
+ * executor, waits for it and answers; so only the zygote ever waits for a
+ * slow bind (a lookup on a dead FUSE or NFS mount), never the supervisor.
+ * Requests are served one at a time: later ones queue behind a stuck one.
+ * The zygote exits when *fd is closed, or with the supervisor.
  */
-int emulate_start(const struct sj_settings *s, int landlock_abi, const struct sj_emulate_target *t, int sock,
-		  const void *addr, int addrlen, bool check_run_dirs, pid_t *pid, int *result_fd);
+int emulate_zygote_start(const struct sj_settings *s, int landlock_abi, pid_t *pid, int *fd);
+
+/* Close *fd, SIGKILL and reap *pid (either may be unset: -1, 0). */
+void emulate_zygote_stop(pid_t *pid, int *fd);
+
+/*
+ * Ask the zygote to bind sock to addr/addrlen as target t (whose fds, and
+ * sock, are passed, not taken: the caller closes its own). check_run_dirs:
+ * refuse (denied) a pathname whose directory is not beneath a --run-dir.
+ * Never blocks. Returns 0, or a negative errno (EAGAIN: queue full).
+ */
+int emulate_send(int fd, uint64_t id, const struct sj_emulate_target *t, int sock, const void *addr, int addrlen,
+		 bool check_run_dirs);
+
+/*
+ * Read one answer without blocking: 1 with *id and *res set, 0 when none is
+ * waiting, -EPIPE (or another negative errno) when the zygote is gone.
+ */
+int emulate_recv(int fd, uint64_t *id, struct sj_emulate_result *res);

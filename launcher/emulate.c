@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -222,9 +223,19 @@ static bool pathname_allowed(const struct sj_settings *s, const struct sockaddr_
 	return false;
 }
 
+/*
+ * The executor's result, in the zygote's memory: vfork() shares it, so the
+ * executor stores its answer here before _exit() and the zygote reads it
+ * after waitpid(). zy_done is set last: an executor killed before it leaves
+ * the -EPERM the zygote put there (fail closed).
+ */
+static volatile int zy_err;
+static volatile bool zy_denied;
+static volatile bool zy_done;
+
 __attribute__((noreturn)) static void executor(const struct sj_settings *s, int landlock_abi,
 					       const struct sj_emulate_target *t, int sock, const void *addr,
-					       int addrlen, bool check_run_dirs, int out)
+					       int addrlen, bool check_run_dirs, int zygote_fd)
 {
 	struct sj_emulate_result res = { 0 };
 	const char *step;
@@ -235,7 +246,12 @@ __attribute__((noreturn)) static void executor(const struct sj_settings *s, int 
 		goto done;                                                                         \
 	} while (0)
 
-	/* Never outlive the supervisor; never be ptraced by what we act for. */
+	/*
+	 * Our own copy of the zygote's socket: held by an executor stuck in a
+	 * lookup, it would hide the zygote's death from the supervisor.
+	 */
+	close(zygote_fd);
+	/* Never outlive the zygote; never be ptraced by what we act for. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		FAIL();
 	if (!same_ns(t->userns_fd, "/proc/self/ns/user") && setns(t->userns_fd, CLONE_NEWUSER) < 0)
@@ -281,44 +297,204 @@ __attribute__((noreturn)) static void executor(const struct sj_settings *s, int 
 	if (bind(sock, addr, (socklen_t)addrlen) < 0)
 		FAIL();
 done:
-	write_all(out, &res, sizeof(res));
+	zy_err = res.err;
+	zy_denied = res.denied;
+	zy_done = true;
 	_exit(0);
 #undef FAIL
 }
 
-int emulate_start(const struct sj_settings *s, int landlock_abi, const struct sj_emulate_target *t, int sock,
-		  const void *addr, int addrlen, bool check_run_dirs, pid_t *pid, int *result_fd)
+/* One request, supervisor → zygote; its fds travel as SCM_RIGHTS in fd_order. */
+struct zy_request {
+	uint64_t id;
+	int32_t addrlen;
+	uint8_t check_run_dirs;
+	_Alignas(struct sockaddr_storage) unsigned char addr[SJ_EMULATE_ADDR_MAX]; /* read as a struct sockaddr_* */
+	struct sj_emulate_target t; /* the fd fields are not used: the fds come as SCM_RIGHTS */
+};
+enum { ZY_SOCK, ZY_ROOT, ZY_CWD, ZY_USERNS, ZY_MNTNS, ZY_NFDS };
+
+/* One answer, zygote → supervisor. */
+struct zy_answer {
+	uint64_t id;
+	struct sj_emulate_result res;
+};
+
+/*
+ * vfork() the executor for one request and wait for it. vfork(): the
+ * executor borrows the zygote's memory instead of copying its page tables
+ * (fork() cost ~2 ms per bind on the bench VM, vfork() ~0.25 ms). executor()
+ * never returns, has its own fds, cwd, root, umask and credentials (no
+ * CLONE_FILES, CLONE_FS), and the mm it shares is already non-dumpable, so
+ * nothing in the sandbox can ptrace its way into the zygote's memory. Only
+ * the zygote is suspended meanwhile, never the supervisor.
+ */
+static struct sj_emulate_result run_executor(const struct sj_settings *s, int landlock_abi,
+					     const struct zy_request *rq, const struct sj_emulate_target *t,
+					     int sock, int zygote_fd)
 {
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	/*
-	 * vfork(): the executor borrows our memory instead of copying our
-	 * page tables, and we wait, suspended, until it has bound and
-	 * _exit()ed. fork() cost ~0.7 ms of page-table copying, copy-on-write
-	 * faults (ours and its) and teardown per bind on the bench machine;
-	 * an executor bind took ~1.6 ms with it, ~0.25 ms now
-	 * (README.md, "Benchmarks"). executor() never returns, has its own
-	 * fds, cwd, root, umask and credentials (no CLONE_FILES, CLONE_FS),
-	 * and its first step makes our shared mm non-dumpable, before it
-	 * takes on the target's ids, so nothing in the sandbox can ptrace
-	 * its way into our memory. The price: while one executor runs (a
-	 * path lookup that blocks on a dead FUSE or NFS mount, say), the
-	 * supervisor waits for it instead of serving other binds.
-	 */
+	zy_err = -EPERM;
+	zy_denied = false;
+	zy_done = false;
 	pid_t child = vfork();
+	if (child == 0)
+		executor(s, landlock_abi, t, sock, rq->addr, rq->addrlen, rq->check_run_dirs, zygote_fd);
+	if (child < 0)
+		return (struct sj_emulate_result){ .err = -EPERM };
+	while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (!zy_done)
+		return (struct sj_emulate_result){ .err = -EPERM };
+	return (struct sj_emulate_result){ .err = zy_err, .denied = zy_denied };
+}
+
+/*
+ * The zygote: forked once by the supervisor, it serves requests one at a
+ * time, so a request queues behind an executor stuck in a lookup (a dead
+ * FUSE or NFS mount) while the supervisor goes on serving everything else.
+ * Single-threaded, never execs, holds no fd but its socket (and one
+ * request's fds at a time).
+ */
+__attribute__((noreturn)) static void zygote(const struct sj_settings *s, int landlock_abi, int fd, pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent ||
+	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		_exit(1);
+	if ((fd > 0 && syscall(SYS_close_range, 0U, (unsigned)fd - 1, 0U) < 0) ||
+	    syscall(SYS_close_range, (unsigned)fd + 1, ~0U, 0U) < 0)
+		_exit(1);
+	for (;;) {
+		struct zy_request rq;
+		union {
+			struct cmsghdr h;
+			char buf[CMSG_SPACE(ZY_NFDS * sizeof(int))];
+		} c;
+		struct iovec iov = { &rq, sizeof(rq) };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf, .msg_controllen = sizeof(c.buf) };
+		ssize_t n = recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
+		if (n == 0)
+			_exit(0); /* the supervisor is gone */
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			_exit(1);
+		}
+		int fds[ZY_NFDS];
+		size_t nfds = 0;
+		for (struct cmsghdr *h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h)) {
+			if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+				continue;
+			size_t k = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			for (size_t i = 0; i < k; i++) {
+				int f;
+				memcpy(&f, CMSG_DATA(h) + i * sizeof(int), sizeof(int));
+				if (nfds < ZY_NFDS)
+					fds[nfds++] = f;
+				else
+					close(f);
+			}
+		}
+		/* Without the id, the supervisor could not be answered: let it fail everything closed. */
+		if (n != (ssize_t)sizeof(rq))
+			_exit(1);
+		struct zy_answer a = { .id = rq.id, .res = { .err = -EPERM } };
+		if (nfds == ZY_NFDS && !(m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) && rq.addrlen >= 0 &&
+		    rq.addrlen <= SJ_EMULATE_ADDR_MAX && rq.t.n_groups <= ARRAY_SIZE(rq.t.groups)) {
+			struct sj_emulate_target t = rq.t;
+			t.root_fd = fds[ZY_ROOT];
+			t.cwd_fd = fds[ZY_CWD];
+			t.userns_fd = fds[ZY_USERNS];
+			t.mntns_fd = fds[ZY_MNTNS];
+			a.res = run_executor(s, landlock_abi, &rq, &t, fds[ZY_SOCK], fd);
+		}
+		for (size_t i = 0; i < nfds; i++)
+			close(fds[i]);
+		while (send(fd, &a, sizeof(a), MSG_NOSIGNAL) < 0)
+			if (errno != EINTR)
+				_exit(1);
+	}
+}
+
+int emulate_zygote_start(const struct sj_settings *s, int landlock_abi, pid_t *pid, int *fd)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	pid_t parent = getpid();
+	pid_t child = fork();
 	if (child < 0) {
-		int e = errno;
-		close(p[0]);
-		close(p[1]);
-		return -e;
+		int e = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		return e;
 	}
-	if (child == 0) {
-		close(p[0]);
-		executor(s, landlock_abi, t, sock, addr, addrlen, check_run_dirs, p[1]);
-	}
-	close(p[1]);
+	if (child == 0)
+		zygote(s, landlock_abi, sv[1], parent);
+	close(sv[1]);
 	*pid = child;
-	*result_fd = p[0];
+	*fd = sv[0];
 	return 0;
+}
+
+void emulate_zygote_stop(pid_t *pid, int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	*pid = 0;
+}
+
+int emulate_send(int fd, uint64_t id, const struct sj_emulate_target *t, int sock, const void *addr, int addrlen,
+		 bool check_run_dirs)
+{
+	struct zy_request rq;
+	if (addrlen < 0 || addrlen > SJ_EMULATE_ADDR_MAX)
+		return -EINVAL;
+	memset(&rq, 0, sizeof(rq));
+	rq.id = id;
+	rq.addrlen = addrlen;
+	rq.check_run_dirs = check_run_dirs;
+	if (addrlen > 0)
+		memcpy(rq.addr, addr, (size_t)addrlen);
+	rq.t = *t;
+	const int fds[ZY_NFDS] = { [ZY_SOCK] = sock,
+				   [ZY_ROOT] = t->root_fd,
+				   [ZY_CWD] = t->cwd_fd,
+				   [ZY_USERNS] = t->userns_fd,
+				   [ZY_MNTNS] = t->mntns_fd };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(fds))];
+	} c;
+	memset(&c, 0, sizeof(c));
+	struct iovec iov = { &rq, sizeof(rq) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf, .msg_controllen = sizeof(c.buf) };
+	struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SCM_RIGHTS;
+	h->cmsg_len = CMSG_LEN(sizeof(fds));
+	memcpy(CMSG_DATA(h), fds, sizeof(fds));
+	/* Never wait: a full queue (a stuck zygote) refuses the bind instead. */
+	ssize_t n = sendmsg(fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)sizeof(rq) ? 0 : -EIO;
+}
+
+int emulate_recv(int fd, uint64_t *id, struct sj_emulate_result *res)
+{
+	struct zy_answer a;
+	ssize_t n = recv(fd, &a, sizeof(a), MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
+	if (n != (ssize_t)sizeof(a))
+		return -EPIPE; /* EOF: the zygote is gone (or talks nonsense) */
+	*id = a.id;
+	*res = a.res;
+	return 1;
 }

@@ -52,11 +52,11 @@
 #endif
 #define SJ_MAX_PENDING 64
 
+_Static_assert(SJ_SOCKADDR_MAX <= SJ_EMULATE_ADDR_MAX, "an executor request holds any address");
+
+/* A bind the executor zygote is performing; its answer names it by id. */
 struct pending {
-	uint64_t id;
-	pid_t executor;
-	int result_fd;
-	int sock;
+	uint64_t id; /* the seccomp notification's */
 	struct sj_audit_event ev;
 	char address[SJ_ESCAPED_MAX + 16];
 	char rule[SJ_ESCAPED_MAX + 32];
@@ -86,6 +86,15 @@ struct sj_notify {
 	bool pidfd_thread; /* the kernel has PIDFD_THREAD (6.9+) */
 	struct pending pending[SJ_MAX_PENDING];
 	size_t n_pending;
+	/*
+	 * The executor zygote, started on the first executor request (not
+	 * before: start-up time matters) and again after it died. Its
+	 * requests are served in order, one executor at a time, so a bind
+	 * stuck in a lookup holds up the later executor binds (only those):
+	 * the supervisor never waits for it.
+	 */
+	pid_t zygote;
+	int zygote_fd;
 };
 
 /*
@@ -120,6 +129,7 @@ int notify_new(const struct sj_notify_config *cfg, int listener, struct sj_notif
 	}
 	n->cfg = *cfg;
 	n->listener = listener;
+	n->zygote_fd = -1;
 	n->pidfd_thread = true;
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
 		goto fail;
@@ -155,12 +165,8 @@ void notify_free(struct sj_notify *n)
 {
 	if (!n)
 		return;
-	for (size_t i = 0; i < n->n_pending; i++) {
-		kill(n->pending[i].executor, SIGKILL);
-		waitpid(n->pending[i].executor, NULL, 0);
-		close(n->pending[i].result_fd);
-		close(n->pending[i].sock);
-	}
+	/* Pending binds stay unanswered: closing the listener fails them (ENOSYS). */
+	emulate_zygote_stop(&n->zygote, &n->zygote_fd);
 	if (n->listener >= 0)
 		close(n->listener);
 	free(n->req);
@@ -175,8 +181,8 @@ size_t notify_pollfds(struct sj_notify *n, struct pollfd *pfds, size_t max)
 	/* While every executor slot is busy, leave new requests queued in the kernel. */
 	if (max > 0 && n->n_pending < SJ_MAX_PENDING)
 		pfds[k++] = (struct pollfd){ .fd = n->listener, .events = POLLIN };
-	for (size_t i = 0; i < n->n_pending && k < max; i++)
-		pfds[k++] = (struct pollfd){ .fd = n->pending[i].result_fd, .events = POLLIN };
+	if (n->zygote_fd >= 0 && k < max)
+		pfds[k++] = (struct pollfd){ .fd = n->zygote_fd, .events = POLLIN };
 	return k;
 }
 
@@ -379,6 +385,45 @@ static const char *kind_name(enum sj_addr_kind k)
 	return "invalid";
 }
 
+static bool finish_pending(struct sj_notify *n, size_t i, struct sj_emulate_result res);
+
+/*
+ * The zygote is gone (EOF, or it could not be talked to): every bind it
+ * had in hand fails closed with EPERM, and the next request starts a new
+ * one. Returns true when --on-deny kill asks for the sandbox to die (never,
+ * as no result says denied; kept for the shape of finish_pending()).
+ */
+static bool zygote_lost(struct sj_notify *n)
+{
+	bool kill_sandbox = false;
+	emulate_zygote_stop(&n->zygote, &n->zygote_fd);
+	while (n->n_pending > 0)
+		if (finish_pending(n, n->n_pending - 1, (struct sj_emulate_result){ .err = -EPERM }))
+			kill_sandbox = true;
+	return kill_sandbox;
+}
+
+/* Hand one executor request to the zygote, starting one if there is none. */
+static int send_to_zygote(struct sj_notify *n, uint64_t id, const struct sj_emulate_target *t, int sock,
+			  const void *addr, int addrlen, bool check_run_dirs)
+{
+	int r = -EPIPE;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (n->zygote_fd < 0) {
+			r = emulate_zygote_start(n->cfg.s, n->cfg.landlock_abi, &n->zygote, &n->zygote_fd);
+			if (r < 0)
+				return r;
+		}
+		r = emulate_send(n->zygote_fd, id, t, sock, addr, addrlen, check_run_dirs);
+		if (r != -EPIPE && r != -ECONNRESET)
+			return r;
+		/* Died since we last polled it: fail its binds, and try once with a new one. */
+		if (zygote_lost(n))
+			return -EPERM; /* cannot happen: see zygote_lost() */
+	}
+	return r;
+}
+
 /*
  * One bind() notification. Returns 1 when --on-deny kill asks for the
  * sandbox to die, else 0. Every path answers the notification exactly once
@@ -389,7 +434,7 @@ static int handle(struct sj_notify *n)
 	const struct sj_settings *s = n->cfg.s;
 	struct seccomp_notif *req = n->req;
 	unsigned char buf[SJ_SOCKADDR_MAX];
-	struct pending p = { .result_fd = -1, .sock = -1 };
+	struct pending p = { 0 };
 	_cleanup_close_ int pidfd = -1, sock = -1;
 	struct sj_addr a;
 	int err = -EPERM, addrlen, domain;
@@ -564,12 +609,12 @@ static int handle(struct sj_notify *n)
 			emulate_target_close(&t);
 		goto deny_silently;
 	}
-	r = emulate_start(s, n->cfg.landlock_abi, &t, sock, buf, addrlen, check_run_dirs, &p.executor, &p.result_fd);
+	r = send_to_zygote(n, id, &t, sock, buf, addrlen, check_run_dirs);
+	/* The zygote has its own copies now (in flight, or received). */
 	emulate_target_close(&t);
 	if (r < 0)
 		goto deny_silently;
 	p.id = id;
-	p.sock = TAKE_FD(sock);
 	pending_copy(&n->pending[n->n_pending++], &p);
 	return 0;
 
@@ -579,15 +624,11 @@ deny_silently:
 	return 0;
 }
 
-static bool finish_pending(struct sj_notify *n, size_t i)
+/* The executor's answer for pending[i]: record, answer, free the slot. */
+static bool finish_pending(struct sj_notify *n, size_t i, struct sj_emulate_result res)
 {
 	bool kill_sandbox = false;
 	struct pending *p = &n->pending[i];
-	struct sj_emulate_result res = { .err = -EPERM };
-	ssize_t got = read_all(p->result_fd, &res, sizeof(res));
-	if (got != (ssize_t)sizeof(res))
-		res = (struct sj_emulate_result){ .err = -EPERM };
-	waitpid(p->executor, NULL, 0);
 	if (res.denied) {
 		p->ev.verdict = SJ_VERDICT_DENY;
 		kill_sandbox = n->cfg.s->on_deny == SJ_ON_DENY_KILL;
@@ -595,8 +636,6 @@ static bool finish_pending(struct sj_notify *n, size_t i)
 	record(n, &p->ev);
 	if (!kill_sandbox)
 		respond(n, p->id, res.err);
-	close(p->result_fd);
-	close(p->sock);
 	if (i != --n->n_pending)
 		pending_copy(&n->pending[i], &n->pending[n->n_pending]);
 	return kill_sandbox;
@@ -605,16 +644,32 @@ static bool finish_pending(struct sj_notify *n, size_t i)
 int notify_dispatch(struct sj_notify *n, const struct pollfd *pfds, size_t npfds)
 {
 	int ret = 0;
-	/* Executors first: their slots are indexed by the fds given out. */
-	for (size_t k = npfds; k-- > 0;) {
-		if (pfds[k].fd == n->listener || !pfds[k].revents)
+	/*
+	 * The zygote's answers first, while its fd is still the one polled
+	 * (handle() may start a new zygote, which could get the same number).
+	 */
+	for (size_t k = 0; k < npfds; k++) {
+		if (n->zygote_fd < 0 || pfds[k].fd != n->zygote_fd || !pfds[k].revents)
 			continue;
-		for (size_t i = 0; i < n->n_pending; i++)
-			if (n->pending[i].result_fd == pfds[k].fd) {
-				if (finish_pending(n, i))
+		for (;;) {
+			uint64_t id;
+			struct sj_emulate_result res;
+			int r = emulate_recv(n->zygote_fd, &id, &res);
+			if (r == 0)
+				break;
+			if (r < 0) {
+				if (zygote_lost(n))
 					ret = 1;
 				break;
 			}
+			for (size_t i = 0; i < n->n_pending; i++)
+				if (n->pending[i].id == id) {
+					if (finish_pending(n, i, res))
+						ret = 1;
+					break;
+				}
+		}
+		break;
 	}
 	for (size_t k = 0; k < npfds; k++) {
 		if (pfds[k].fd != n->listener || !pfds[k].revents)

@@ -107,3 +107,49 @@ t_userns_as_root() {
 	run sj --userns --cap-keep net_bind_service -- "$H/bindin" 127.0.0.1 80
 	expect_eq "$rc/$(result)" "0/OK bound 127.0.0.1:80" "--userns --cap-keep net_bind_service"
 }
+
+# A bind whose path lookup blocks (on a FUSE mount whose server never
+# answers, like a dead FUSE or NFS mount) holds up the executor zygote,
+# never the supervisor: denials and abstract binds of the other processes
+# are still answered at once. (Later executor binds would queue behind it.)
+# Root only: an ordinary user cannot open /dev/fuse here.
+t_blocked_executor_does_not_block_the_supervisor() {
+	require_helpers bindun
+	local mnt=$SJ_TMP/fuse
+	mkdir -p "$mnt"
+	# Never reads /dev/fuse: FUSE_INIT goes unanswered, every lookup waits.
+	$PY -c 'import ctypes, os, sys, time
+fd = os.open("/dev/fuse", os.O_RDWR)
+libc = ctypes.CDLL(None, use_errno=True)
+opts = "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other" % fd
+if libc.mount(b"sjt", sys.argv[1].encode(), b"fuse", 0, opts.encode()) != 0:
+    print("mount:", os.strerror(ctypes.get_errno()))
+    sys.exit(1)
+open(sys.argv[2], "w").close()
+time.sleep(300)' "$mnt" "$SJ_TMP/fuse-ready" >"$SJ_TMP/fuse.out" 2>&1 &
+	local holder=$!
+	trap 'kill -KILL $holder 2>/dev/null; umount -l "$mnt" 2>/dev/null' EXIT
+	local i
+	for i in $(seq 50); do
+		[ -e "$SJ_TMP/fuse-ready" ] || ! kill -0 "$holder" 2>/dev/null && break
+		sleep 0.1
+	done
+	[ -e "$SJ_TMP/fuse-ready" ] || skip "cannot mount FUSE here: $(cat "$SJ_TMP/fuse.out")"
+	local t0=$(date +%s)
+	run sj --abstract-allow '@sjt-fine-*' -- sh -c '
+		"$1/bindun" "$2/stuck.sock" &
+		sleep 1
+		timeout -s KILL 10 "$1/bindun" "@sjt-fine-$3"
+		timeout -s KILL 10 "$1/bindun" "@sjt-refused-$3"
+		timeout -s KILL 10 "$1/bindun" ""
+		echo done' sh "$H" "$mnt" "$$"
+	local t1=$(date +%s)
+	kill -KILL "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	umount -l "$mnt" 2>/dev/null
+	expect_eq "$(printf '%s\n' "$out" | grep -v '^OK bound @[0-9a-f]\{5\}$')" \
+		"OK bound @sjt-fine-$$"$'\nERR bind EPERM\ndone' "binds beside a stuck executor: $err"
+	printf '%s\n' "$out" | grep -qx 'OK bound @[0-9a-f]\{5\}' || fail "no autobind beside a stuck executor: $out"
+	expect_eq "$rc" 0 "sockjail's status"
+	[ $((t1 - t0)) -lt 20 ] || fail "took $((t1 - t0)) s"
+}
