@@ -552,6 +552,7 @@ t_signals_forwarded() {
 	expect_eq $? 143 "status after SIGTERM"
 }
 
+dbg_dump() { local p=$1 c; echo "== $p $(cat /proc/$p/comm) $(tr '\0' ' ' </proc/$p/cmdline) wchan=$(cat /proc/$p/wchan)"; grep -E 'Pnd|Sig|NSpid|State' /proc/$p/status; for c in $(cat /proc/$p/task/*/children); do dbg_dump $c; done; }
 t_early_signal_leaves_nothing() {
 	# A signal that arrives while sockjail sets up (here: SIGTERM a few ms
 	# after the start) must not leave the --run-dir it made, nor a sandbox.
@@ -563,7 +564,7 @@ t_early_signal_leaves_nothing() {
 		sleep "0.00$((i % 4))"
 		kill -TERM "$sjpid" 2>/dev/null
 		timeout 5 tail --pid="$sjpid" -f /dev/null ||
-			fail "round $i: sockjail ignored SIGTERM: $(ps -o pid,stat,wchan:24,args -p "$sjpid" --ppid "$sjpid"; grep -H Sig /proc/"$sjpid"/status)"
+			fail "round $i: sockjail ignored SIGTERM: $(dbg_dump "$sjpid")"
 		wait "$sjpid"
 		rc=$?
 		expect_eq "$rc" 143 "status after an early SIGTERM (round $i)"
