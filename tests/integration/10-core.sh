@@ -85,7 +85,7 @@ start_unix_server() {
 	write_unix_server
 	rm -f "$SJ_TMP/userver.ready"
 	"$PY" "$SJ_TMP/userver.py" "$1" "$SJ_TMP/userver.ready" 0 >"$SJ_TMP/userver.log" 2>&1 &
-	core_bg+=($!)
+	core_bg+=("$!")
 	wait_until 5 test -e "$SJ_TMP/userver.ready"
 }
 
@@ -302,7 +302,7 @@ while True:
     c.close()
 EOF
 	"$PY" "$SJ_TMP/tcpsrv.py" "$SJ_TMP/port" >"$SJ_TMP/tcpsrv.log" 2>&1 &
-	core_bg+=($!)
+	core_bg+=("$!")
 	wait_until 5 test -e "$SJ_TMP/port"
 	local port
 	port=$(cat "$SJ_TMP/port")
@@ -390,14 +390,14 @@ t_run_dir_socket_on_host() {
 	"$SOCKJAIL" --run-dir "$d" -- "$PY" "$SJ_TMP/userver.py" "$d/s.sock" "$SJ_TMP/ready" 1 \
 		>"$SJ_TMP/sj.out" 2>&1 &
 	local sjpid=$!
-	core_bg+=($sjpid)
+	core_bg+=("$sjpid")
 	wait_until 5 test -e "$SJ_TMP/ready"
 	[ -S "$d/s.sock" ] || fail "no socket at $d/s.sock on the host"
 	expect_eq "$(stat -c %u "$d/s.sock")" "$uid" "owner of the socket"
 	[ "$SJ_MODE" = user ] && expect_eq "$(stat -c %u "$d/s.sock")" 65534 "owner of the socket"
 	expect_eq "$(stat -c %u "$d")" "$uid" "owner of the --run-dir"
 	expect_eq "$("$PY" "$SJ_TMP/client.py" unix "$d/s.sock")" "pong" "host client"
-	timeout 5 tail --pid="$sjpid" -f /dev/null || fail "sockjail did not exit"
+	timeout 5 tail -s 0.02 --pid="$sjpid" -f /dev/null || fail "sockjail did not exit"
 	wait "$sjpid"
 	expect_eq $? 0 "status of the sandboxed server: $(cat "$SJ_TMP/sj.out")"
 }
@@ -406,8 +406,8 @@ t_run_dir_socket_on_host() {
 
 t_proc_only_sandbox() {
 	local marker="sleep 71$$.5"
-	$marker >/dev/null 2>&1 &
-	core_bg+=($!)
+	sleep "71$$.5" >/dev/null 2>&1 &
+	core_bg+=("$!")
 	local hostpid=$!
 	# Control: the host sees its process.
 	[ -d "/proc/$hostpid" ] || fail "control: /proc/$hostpid missing on the host"
@@ -422,8 +422,8 @@ t_proc_only_sandbox() {
 
 t_pid_host() {
 	local marker="sleep 72$$.5"
-	$marker >/dev/null 2>&1 &
-	core_bg+=($!)
+	sleep "72$$.5" >/dev/null 2>&1 &
+	core_bg+=("$!")
 	local hostpid=$!
 	run sj --pid host -- pgrep -f "^$marker\$"
 	expect_eq "$out" "$hostpid" "the host's process with --pid host"
@@ -488,7 +488,7 @@ t_daemon_leaves_nothing() {
 		touch '$SJ_TMP/ready'; while [ ! -e '$SJ_TMP/go' ]; do sleep 0.02; done; exit 0" \
 		>"$SJ_TMP/sj.out" 2>&1 &
 	local sjpid=$!
-	core_bg+=($sjpid)
+	core_bg+=("$sjpid")
 	wait_until 5 test -e "$SJ_TMP/ready"
 	wait_until 5 eval "p1=\$(pgrep -f '^$m1\$') && p2=\$(pgrep -f '^$m2\$')"
 	touch "$SJ_TMP/go"
@@ -516,7 +516,7 @@ t_sigkill_leaves_nothing() {
 
 	"$SOCKJAIL" -- sh -c "$m3 & exec $m2" >/dev/null 2>&1 &
 	local sjpid=$!
-	core_bg+=($sjpid)
+	core_bg+=("$sjpid")
 	wait_until 5 eval "pgrep -f '^$m2\$' >/dev/null && pgrep -f '^$m3\$' >/dev/null"
 	kill -KILL "$sjpid"
 	wait "$sjpid" 2>/dev/null
@@ -532,10 +532,10 @@ t_signals_forwarded() {
 			"trap 'echo got $sig; exit 3' $sig; touch '$SJ_TMP/ready'; sleep 30 & wait" \
 			>"$SJ_TMP/out" 2>&1 &
 		local sjpid=$!
-		core_bg+=($sjpid)
+		core_bg+=("$sjpid")
 		wait_until 5 test -e "$SJ_TMP/ready"
 		kill -s "$sig" "$sjpid"
-		timeout 5 tail --pid="$sjpid" -f /dev/null || fail "SIG$sig: sockjail did not exit"
+		timeout 5 tail -s 0.02 --pid="$sjpid" -f /dev/null || fail "SIG$sig: sockjail did not exit"
 		wait "$sjpid"
 		expect_eq $? 3 "SIG$sig: status"
 		expect_eq "$(cat "$SJ_TMP/out")" "got $sig" "SIG$sig: output"
@@ -544,7 +544,7 @@ t_signals_forwarded() {
 	rm -f "$SJ_TMP/ready"
 	"$SOCKJAIL" -- sh -c "touch '$SJ_TMP/ready'; exec sleep 30" >/dev/null 2>&1 &
 	sjpid=$!
-	core_bg+=($sjpid)
+	core_bg+=("$sjpid")
 	wait_until 5 test -e "$SJ_TMP/ready"
 	wait_until 5 eval "[ \"\$(ps -o comm= --ppid \$(pgrep -P $sjpid))\" = sleep ]"
 	kill -TERM "$sjpid"
@@ -552,23 +552,28 @@ t_signals_forwarded() {
 	expect_eq $? 143 "status after SIGTERM"
 }
 
-dbg_dump() { local p=$1 c; echo "== $p $(cat /proc/$p/comm) $(tr '\0' ' ' </proc/$p/cmdline) wchan=$(cat /proc/$p/wchan)"; grep -E 'Pnd|Sig|NSpid|State' /proc/$p/status; for c in $(cat /proc/$p/task/*/children); do dbg_dump $c; done; }
 t_early_signal_leaves_nothing() {
-	# A signal that arrives while sockjail sets up (here: SIGTERM a few ms
-	# after the start) must not leave the --run-dir it made, nor a sandbox.
-	local i rc m="sleep 78$$.5"
-	for ((i = 0; i < 100; i++)); do
-		"$SOCKJAIL" --run-dir "$SJ_RUNTMP/race/d" -- $m >/dev/null 2>&1 &
+	# A signal that arrives while sockjail sets up must not leave behind
+	# the --run-dir directories it has made, nor a sandbox. SIGTERM goes
+	# the moment the first of many directories appears.
+	local i j n rc m="sleep 78$$.5" dirs=()
+	for ((j = 0; j < 30; j++)); do
+		dirs+=(--run-dir "$SJ_RUNTMP/race/d$j")
+	done
+	for ((i = 0; i < 20; i++)); do
+		"$SOCKJAIL" "${dirs[@]}" -- sleep "78$$.5" >/dev/null 2>&1 &
 		local sjpid=$!
-		core_bg+=($sjpid)
-		sleep "0.00$((i % 4))"
-		kill -TERM "$sjpid" 2>/dev/null
-		timeout 5 tail --pid="$sjpid" -f /dev/null ||
-			fail "round $i: sockjail ignored SIGTERM: $(dbg_dump "$sjpid")"
+		core_bg+=("$sjpid")
+		for ((n = 0; n < 500000; n++)); do
+			[ -e "$SJ_RUNTMP/race" ] && break
+		done
+		((n < 500000)) || fail "round $i: sockjail made no --run-dir"
+		kill -TERM "$sjpid"
+		timeout 5 tail -s 0.02 --pid="$sjpid" -f /dev/null || fail "round $i: sockjail ignored SIGTERM"
 		wait "$sjpid"
 		rc=$?
 		expect_eq "$rc" 143 "status after an early SIGTERM (round $i)"
-		[ -e "$SJ_RUNTMP/race" ] && fail "round $i: $SJ_RUNTMP/race left behind"
+		[ -e "$SJ_RUNTMP/race" ] && fail "round $i: $SJ_RUNTMP/race left behind: $(ls "$SJ_RUNTMP/race" | wc -l) dirs"
 	done
 	run pgrep -f "^$m\$"
 	expect_eq "$out" "" "processes left behind"

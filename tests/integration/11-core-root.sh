@@ -107,6 +107,7 @@ t_uid_gid() {
 }
 
 t_supplementary_groups_cleared() {
+	# shellcheck disable=SC2054 # "10,20" is one argument
 	local as_root=(setpriv --groups 10,20 --reuid 0 --regid 0 --)
 	# Control: the caller has the extra groups.
 	expect_eq "$("${as_root[@]}" id -G)" "0 10 20" "groups outside"
@@ -196,7 +197,7 @@ t_run_dir_created_owned_removed() {
 			"umask >'$SJ_TMP/w/umask'; touch '$d/f' '$SJ_TMP/w/ready'; while [ ! -e '$SJ_TMP/w/go' ]; do sleep 0.02; done"
 	) >"$SJ_TMP/sj.out" 2>&1 &
 	local sjpid=$!
-	root_bg+=($sjpid)
+	root_bg+=("$sjpid")
 	wait_until 5 test -e "$SJ_TMP/w/ready"
 	expect_eq "$(stat -c '%u:%g %a' "$d")" "1000:1000 755" "the --run-dir on the host"
 	# Through mount points sockjail made in /run whatever its umask, which
@@ -299,7 +300,7 @@ t_mount_propagation() {
 		"mount -t tmpfs sjin '$sh/c' && touch '$SJ_TMP/ready'; while [ ! -e '$SJ_TMP/go' ]; do sleep 0.02; done" \
 		>"$SJ_TMP/sj.out" 2>&1 &
 	local sjpid=$!
-	root_bg+=($sjpid)
+	root_bg+=("$sjpid")
 	wait_until 5 test -e "$SJ_TMP/ready"
 	# While the sandbox runs: neither sockjail's mounts nor COMMAND's reach the host.
 	expect_eq "$(my_mounts)" "$mine" "the host's mounts under the test's dirs while the sandbox runs"
