@@ -5,43 +5,6 @@ SJ_MODES="root user nested"
 
 # --- helpers local to this file ---------------------------------------------
 
-# Processes a test started in the background; killed whatever way it ends.
-core_bg=()
-core_cleanup() {
-	local p
-	for p in "${core_bg[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	return 0
-}
-trap core_cleanup EXIT
-
-# wait_until SECONDS CMD...: poll CMD until it succeeds, fail on timeout.
-wait_until() {
-	local i n=$(($1 * 50))
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" && return 0
-		sleep 0.02
-	done
-	fail "timed out waiting for: $*"
-}
-
-# Run CMD and capture its stdout in $out, stderr in $err and status in $rc.
-run() {
-	local ef="$SJ_TMP/.stderr"
-	out=$("$@" 2>"$ef")
-	rc=$?
-	err=$(cat "$ef")
-}
-
-# The single line sockjail prints when it fails itself.
-expect_one_error_line() {
-	[ "$(printf '%s\n' "$1" | wc -l)" -eq 1 ] || fail "expected one line on stderr, got [$1]"
-	expect_match "$1" '^sockjail: ' "stderr"
-}
-
 # A unix stream server: PATH READYFILE COUNT. Answers "pong" to COUNT
 # connections (0: forever), then exits; READYFILE appears once it listens.
 write_unix_server() {
@@ -85,7 +48,7 @@ start_unix_server() {
 	write_unix_server
 	rm -f "$SJ_TMP/userver.ready"
 	"$PY" "$SJ_TMP/userver.py" "$1" "$SJ_TMP/userver.ready" 0 >"$SJ_TMP/userver.log" 2>&1 &
-	core_bg+=("$!")
+	sj_bg+=("$!")
 	wait_until 5 test -e "$SJ_TMP/userver.ready"
 }
 
@@ -302,7 +265,7 @@ while True:
     c.close()
 EOF
 	"$PY" "$SJ_TMP/tcpsrv.py" "$SJ_TMP/port" >"$SJ_TMP/tcpsrv.log" 2>&1 &
-	core_bg+=("$!")
+	sj_bg+=("$!")
 	wait_until 5 test -e "$SJ_TMP/port"
 	local port
 	port=$(cat "$SJ_TMP/port")
@@ -390,7 +353,7 @@ t_run_dir_socket_on_host() {
 	"$SOCKJAIL" --run-dir "$d" -- "$PY" "$SJ_TMP/userver.py" "$d/s.sock" "$SJ_TMP/ready" 1 \
 		>"$SJ_TMP/sj.out" 2>&1 &
 	local sjpid=$!
-	core_bg+=("$sjpid")
+	sj_bg+=("$sjpid")
 	wait_until 5 test -e "$SJ_TMP/ready"
 	[ -S "$d/s.sock" ] || fail "no socket at $d/s.sock on the host"
 	expect_eq "$(stat -c %u "$d/s.sock")" "$uid" "owner of the socket"
@@ -407,7 +370,7 @@ t_run_dir_socket_on_host() {
 t_proc_only_sandbox() {
 	local marker="sleep 71$$.5"
 	sleep "71$$.5" >/dev/null 2>&1 &
-	core_bg+=("$!")
+	sj_bg+=("$!")
 	local hostpid=$!
 	# Control: the host sees its process.
 	[ -d "/proc/$hostpid" ] || fail "control: /proc/$hostpid missing on the host"
@@ -423,7 +386,7 @@ t_proc_only_sandbox() {
 t_pid_host() {
 	local marker="sleep 72$$.5"
 	sleep "72$$.5" >/dev/null 2>&1 &
-	core_bg+=("$!")
+	sj_bg+=("$!")
 	local hostpid=$!
 	run sj --pid host -- pgrep -f "^$marker\$"
 	expect_eq "$out" "$hostpid" "the host's process with --pid host"
@@ -488,7 +451,7 @@ t_daemon_leaves_nothing() {
 		touch '$SJ_TMP/ready'; while [ ! -e '$SJ_TMP/go' ]; do sleep 0.02; done; exit 0" \
 		>"$SJ_TMP/sj.out" 2>&1 &
 	local sjpid=$!
-	core_bg+=("$sjpid")
+	sj_bg+=("$sjpid")
 	wait_until 5 test -e "$SJ_TMP/ready"
 	wait_until 5 eval "p1=\$(pgrep -f '^$m1\$') && p2=\$(pgrep -f '^$m2\$')"
 	touch "$SJ_TMP/go"
@@ -516,7 +479,7 @@ t_sigkill_leaves_nothing() {
 
 	"$SOCKJAIL" -- sh -c "$m3 & exec $m2" >/dev/null 2>&1 &
 	local sjpid=$!
-	core_bg+=("$sjpid")
+	sj_bg+=("$sjpid")
 	wait_until 5 eval "pgrep -f '^$m2\$' >/dev/null && pgrep -f '^$m3\$' >/dev/null"
 	kill -KILL "$sjpid"
 	wait "$sjpid" 2>/dev/null
@@ -532,7 +495,7 @@ t_signals_forwarded() {
 			"trap 'echo got $sig; exit 3' $sig; touch '$SJ_TMP/ready'; sleep 30 & wait" \
 			>"$SJ_TMP/out" 2>&1 &
 		local sjpid=$!
-		core_bg+=("$sjpid")
+		sj_bg+=("$sjpid")
 		wait_until 5 test -e "$SJ_TMP/ready"
 		kill -s "$sig" "$sjpid"
 		timeout 5 tail -s 0.02 --pid="$sjpid" -f /dev/null || fail "SIG$sig: sockjail did not exit"
@@ -544,7 +507,7 @@ t_signals_forwarded() {
 	rm -f "$SJ_TMP/ready"
 	"$SOCKJAIL" -- sh -c "touch '$SJ_TMP/ready'; exec sleep 30" >/dev/null 2>&1 &
 	sjpid=$!
-	core_bg+=("$sjpid")
+	sj_bg+=("$sjpid")
 	wait_until 5 test -e "$SJ_TMP/ready"
 	wait_until 5 eval "[ \"\$(ps -o comm= --ppid \$(pgrep -P $sjpid))\" = sleep ]"
 	kill -TERM "$sjpid"
@@ -563,7 +526,7 @@ t_early_signal_leaves_nothing() {
 	for ((i = 0; i < 20; i++)); do
 		"$SOCKJAIL" "${dirs[@]}" -- sleep "78$$.5" >/dev/null 2>&1 &
 		local sjpid=$!
-		core_bg+=("$sjpid")
+		sj_bg+=("$sjpid")
 		for ((n = 0; n < 500000; n++)); do
 			[ -e "$SJ_RUNTMP/race" ] && break
 		done

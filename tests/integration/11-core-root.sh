@@ -5,14 +5,10 @@ SJ_MODES="root"
 
 # --- helpers local to this file ---------------------------------------------
 
-root_bg=()
 root_mounts=()
 root_cleanup() {
-	local p m
-	for p in "${root_bg[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
+	local m
+	sj_bg_cleanup
 	# Mounts this test made on the host, deepest first.
 	for ((m = ${#root_mounts[@]} - 1; m >= 0; m--)); do
 		umount -R "${root_mounts[m]}" 2>/dev/null
@@ -20,28 +16,6 @@ root_cleanup() {
 	return 0
 }
 trap root_cleanup EXIT
-
-wait_until() {
-	local i n=$(($1 * 50))
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" && return 0
-		sleep 0.02
-	done
-	fail "timed out waiting for: $*"
-}
-
-run() {
-	local ef="$SJ_TMP/.stderr"
-	out=$("$@" 2>"$ef")
-	rc=$?
-	err=$(cat "$ef")
-}
-
-expect_one_error_line() {
-	[ "$(printf '%s\n' "$1" | wc -l)" -eq 1 ] || fail "expected one line on stderr, got [$1]"
-	expect_match "$1" '^sockjail: ' "stderr"
-}
 
 # Lines of the host's mountinfo that concern this test's scratch dirs.
 my_mounts() {
@@ -197,7 +171,7 @@ t_run_dir_created_owned_removed() {
 			"umask >'$SJ_TMP/w/umask'; touch '$d/f' '$SJ_TMP/w/ready'; while [ ! -e '$SJ_TMP/w/go' ]; do sleep 0.02; done"
 	) >"$SJ_TMP/sj.out" 2>&1 &
 	local sjpid=$!
-	root_bg+=("$sjpid")
+	sj_bg+=("$sjpid")
 	wait_until 5 test -e "$SJ_TMP/w/ready"
 	expect_eq "$(stat -c '%u:%g %a' "$d")" "1000:1000 755" "the --run-dir on the host"
 	# Through mount points sockjail made in /run whatever its umask, which
@@ -300,7 +274,7 @@ t_mount_propagation() {
 		"mount -t tmpfs sjin '$sh/c' && touch '$SJ_TMP/ready'; while [ ! -e '$SJ_TMP/go' ]; do sleep 0.02; done" \
 		>"$SJ_TMP/sj.out" 2>&1 &
 	local sjpid=$!
-	root_bg+=("$sjpid")
+	sj_bg+=("$sjpid")
 	wait_until 5 test -e "$SJ_TMP/ready"
 	# While the sandbox runs: neither sockjail's mounts nor COMMAND's reach the host.
 	expect_eq "$(my_mounts)" "$mine" "the host's mounts under the test's dirs while the sandbox runs"

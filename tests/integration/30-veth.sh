@@ -10,36 +10,6 @@ SJ_MODES="root"
 
 # --- helpers local to this file ---------------------------------------------
 
-veth_bg=()
-veth_cleanup() {
-	local p
-	for p in "${veth_bg[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	return 0
-}
-trap veth_cleanup EXIT
-
-# veth_wait_until SECONDS CMD...: poll CMD until it succeeds, fail on timeout.
-veth_wait_until() {
-	local i n=$(($1 * 50))
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" && return 0
-		sleep 0.02
-	done
-	fail "timed out waiting for: $*"
-}
-
-# Run CMD and capture its stdout in $out, stderr in $err and status in $rc.
-run() {
-	local ef="$SJ_TMP/.stderr"
-	out=$("$@" 2>"$ef")
-	rc=$?
-	err=$(cat "$ef")
-}
-
 # Subnets of our own for this test: 169.254.$V4NET.0/24 and fd5a:$V6NET::/48.
 V4NET=$((100 + $$ % 100))
 V6NET=$(printf '%x:%x' $(($$ % 65536)) $((RANDOM)))
@@ -140,7 +110,7 @@ veth_traffic() {
 		"${sandboxaddr/\%HOSTIF/%eth0}" "${hostaddr/\%HOSTIF/%eth0}" "$port" sandbox \
 		>"$SJ_TMP/inside.out" 2>"$SJ_TMP/inside.err" &
 	local sjpid=$!
-	veth_bg+=($sjpid)
+	sj_bg+=($sjpid)
 	# The host's end is sj-<sockjail's pid>: its name is the scope of an fe80 address.
 	timeout 30 "$PY" "$SJ_TMP/peer.py" "${hostaddr/\%HOSTIF/%sj-$sjpid}" \
 		"${sandboxaddr/\%HOSTIF/%sj-$sjpid}" "$port" host >"$SJ_TMP/host.out" 2>"$SJ_TMP/host.err"
@@ -183,8 +153,8 @@ t_veth_name_option() {
 	"$SOCKJAIL" --net "veth:169.254.$V4NET.9/30,169.254.$V4NET.10/30,name=$name" -- sh -c \
 		"cat /sys/class/net/eth0/iflink >'$SJ_TMP/iflink'; exec sleep 30" &
 	local sjpid=$!
-	veth_bg+=($sjpid)
-	veth_wait_until 5 test -s "$SJ_TMP/iflink"
+	sj_bg+=($sjpid)
+	wait_until 5 test -s "$SJ_TMP/iflink"
 	expect_eq "$(cat "/sys/class/net/$name/ifindex")" "$(cat "$SJ_TMP/iflink")" "host end's ifindex"
 	expect_eq "$(cat "/sys/class/net/$name/operstate")" up "host end's state"
 	kill -TERM "$sjpid"
@@ -224,8 +194,8 @@ t_veth_host_abstract_unreachable() {
 	require_cmd socat
 	local name="sjv-$$"
 	socat "ABSTRACT-LISTEN:$name,fork" SYSTEM:'echo pong' &
-	veth_bg+=($!)
-	veth_wait_until 5 eval "abstract_names | grep -qx '@$name'"
+	sj_bg+=($!)
+	wait_until 5 eval "abstract_names | grep -qx '@$name'"
 	cat >"$SJ_TMP/aconnect.py" <<'EOF'
 import errno, socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -281,8 +251,8 @@ veth_run_pinned() {
 	"$SOCKJAIL" --net "veth:169.254.$V4NET.1/30,169.254.$V4NET.2/30" -- sh -c \
 		"touch '$SJ_TMP/ready'; while [ ! -e '$SJ_TMP/go' ]; do sleep 0.02; done; $cmd" &
 	local sjpid=$!
-	veth_bg+=($sjpid)
-	veth_wait_until 5 test -e "$SJ_TMP/ready"
+	sj_bg+=($sjpid)
+	wait_until 5 test -e "$SJ_TMP/ready"
 	pin_sandbox_netns "$sjpid"
 	expect_eq "$(sj_links)" "sj-$sjpid" "$what: link while running"
 	touch "$SJ_TMP/go"
@@ -298,7 +268,7 @@ t_veth_gone_after_normal_exit() {
 	veth_run_pinned 0 "exit 0" "exit 0"
 	veth_run_pinned 7 "exit 7" "exit 7"
 	# Released, the netns goes too.
-	veth_wait_until 10 eval '[ "$(netns_ids)" = "$ids_before" ]'
+	wait_until 10 eval '[ "$(netns_ids)" = "$ids_before" ]'
 }
 
 t_veth_gone_after_command_killed() {
@@ -314,8 +284,8 @@ veth_signal_sockjail() {
 	env --default-signal=INT "$SOCKJAIL" --net "veth:169.254.$V4NET.1/30,169.254.$V4NET.2/30" -- \
 		sh -c "touch '$SJ_TMP/ready'; exec sleep 60" &
 	local sjpid=$!
-	veth_bg+=($sjpid)
-	veth_wait_until 5 test -e "$SJ_TMP/ready"
+	sj_bg+=($sjpid)
+	wait_until 5 test -e "$SJ_TMP/ready"
 	pin_sandbox_netns "$sjpid"
 	expect_eq "$(sj_links)" "sj-$sjpid" "link while running"
 	kill -s "$sig" "$sjpid"
@@ -343,16 +313,16 @@ t_veth_gone_after_sigkill() {
 	"$SOCKJAIL" --net "veth:169.254.$V4NET.1/30,169.254.$V4NET.2/30" -- \
 		sh -c "readlink /proc/self/ns/net >'$SJ_TMP/ready.tmp'; mv '$SJ_TMP/ready.tmp' '$SJ_TMP/ready'; exec sleep 60" &
 	local sjpid=$!
-	veth_bg+=($sjpid)
-	veth_wait_until 5 test -e "$SJ_TMP/ready"
+	sj_bg+=($sjpid)
+	wait_until 5 test -e "$SJ_TMP/ready"
 	local ino
 	ino=$(sed 's/[^0-9]//g' "$SJ_TMP/ready")
 	expect_eq "$(sj_links)" "sj-$sjpid" "link while running"
 	kill -KILL "$sjpid"
 	wait "$sjpid" 2>/dev/null
-	veth_wait_until 10 eval '[ -z "$(sj_links)" ]'
-	veth_wait_until 10 eval '! netns_in_use "$ino"'
-	veth_wait_until 10 eval '[ "$(netns_ids)" = "$ids_before" ]'
+	wait_until 10 eval '[ -z "$(sj_links)" ]'
+	wait_until 10 eval '! netns_in_use "$ino"'
+	wait_until 10 eval '[ "$(netns_ids)" = "$ids_before" ]'
 }
 
 t_veth_setup_fails_half_way() {
@@ -413,8 +383,8 @@ t_veth_subnet_in_use_refused() {
 	"$SOCKJAIL" --net "veth:169.254.$V4NET.1/30,169.254.$V4NET.2/30" -- \
 		sh -c "touch '$SJ_TMP/ready'; exec sleep 60" &
 	local sjpid=$!
-	veth_bg+=($sjpid)
-	veth_wait_until 5 test -e "$SJ_TMP/ready"
+	sj_bg+=($sjpid)
+	wait_until 5 test -e "$SJ_TMP/ready"
 	run sj --net "veth:169.254.$V4NET.1/30,169.254.$V4NET.2/30" -- true
 	expect_eq "$rc" 125 "same /30: status"
 	expect_eq "$err" "sockjail: --net veth: 169.254.$V4NET.1/30 overlaps 169.254.$V4NET.1/30 on sj-$sjpid, already on the host; choose another subnet" "same /30: message"
@@ -509,11 +479,11 @@ EOF
 		expect_no_sj_link "after run $i"
 		# Checked at once: a freed netns's inode number is soon reused.
 		local ino=${out%% *}
-		veth_wait_until 10 eval '! netns_in_use "$ino"'
+		wait_until 10 eval '! netns_in_use "$ino"'
 	done
 	# Each netns had an id on the host while its link pointed into it; the
 	# ids go only when the netns themselves are destroyed.
-	veth_wait_until 10 eval '[ "$(netns_ids)" = "$ids_before" ]'
+	wait_until 10 eval '[ "$(netns_ids)" = "$ids_before" ]'
 	echo "20 in a row: 0 sj- links after each, no process left in any of the 20 netns, netns ids back to [$ids_before]" >&2
 }
 
@@ -526,10 +496,10 @@ t_veth_five_at_once() {
 			"readlink /proc/self/ns/net >'$SJ_TMP/ns.$i.tmp'; mv '$SJ_TMP/ns.$i.tmp' '$SJ_TMP/ns.$i'
 			 while [ ! -e '$SJ_TMP/go' ]; do sleep 0.05; done" &
 		pids+=($!)
-		veth_bg+=($!)
+		sj_bg+=($!)
 	done
 	for ((i = 0; i < 5; i++)); do
-		veth_wait_until 10 test -e "$SJ_TMP/ns.$i"
+		wait_until 10 test -e "$SJ_TMP/ns.$i"
 		inos+=("$(sed 's/[^0-9]//g' "$SJ_TMP/ns.$i")")
 	done
 	# All five at the same time, each with its own link and netns.
@@ -541,7 +511,7 @@ t_veth_five_at_once() {
 		expect_eq $? 0 "sandbox $i status"
 	done
 	expect_no_sj_link "after five at once"
-	veth_wait_until 10 eval '! netns_in_use "${inos[@]}"'
-	veth_wait_until 10 eval '[ "$(netns_ids)" = "$ids_before" ]'
+	wait_until 10 eval '! netns_in_use "${inos[@]}"'
+	wait_until 10 eval '[ "$(netns_ids)" = "$ids_before" ]'
 	echo "5 at once: 5 links while running, 0 after, 0 of 5 netns in use, netns ids back to [$ids_before]" >&2
 }

@@ -65,3 +65,41 @@ wait_for_path() {
 
 # Abstract names bound in the current netns (as /proc/net/unix shows them).
 abstract_names() { awk 'NR > 1 && $8 ~ /^@/ { print $8 }' /proc/net/unix; }
+
+# Processes a test started in the background (append their pids to
+# sj_bg); killed when the test's shell exits, however it ends.
+sj_bg=()
+sj_bg_cleanup() {
+	local p
+	for p in "${sj_bg[@]}"; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	return 0
+}
+trap sj_bg_cleanup EXIT
+
+# wait_until SECONDS CMD...: poll CMD until it succeeds, fail on timeout.
+wait_until() {
+	local i n=$(($1 * 50))
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		sleep 0.02
+	done
+	fail "timed out waiting for: $*"
+}
+
+# run CMD...: stdout in $out, stderr in $err, status in $rc.
+run() {
+	local ef="$SJ_TMP/.stderr"
+	out=$("$@" 2>"$ef")
+	rc=$?
+	err=$(cat "$ef")
+}
+
+# The single line sockjail prints when it fails itself.
+expect_one_error_line() {
+	[ "$(printf '%s\n' "$1" | wc -l)" -eq 1 ] || fail "expected one line on stderr, got [$1]"
+	expect_match "$1" '^sockjail: ' "stderr"
+}
