@@ -10,17 +10,6 @@ SJ_MODES="root user nested"
 
 H=$SJ_HELPERS
 
-gate_bg=()
-gate_cleanup() {
-	local p
-	for p in "${gate_bg[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	return 0
-}
-trap gate_cleanup EXIT
-
 # run CMD...: stdout in $out, stderr in $err, status in $rc; 60 s at most.
 # CMD may be sj (lib.sh's function, which timeout(1) cannot run).
 run() {
@@ -416,7 +405,7 @@ t_no_seccomp_listener_inside() {
 	# so that nothing left behind can keep the runner waiting.)
 	"$SOCKJAIL" -- sleep 30 >/dev/null 2>&1 &
 	local sjpid=$! init cmd i
-	gate_bg+=($sjpid)
+	sj_bg+=($sjpid)
 	for ((i = 0; i < 100; i++)); do
 		init=$(cat /proc/$sjpid/task/*/children 2>/dev/null | awk '{ print $1 }')
 		[ -n "$init" ] && cmd=$(cat /proc/$init/task/*/children 2>/dev/null | awk '{ print $1 }')
@@ -451,7 +440,7 @@ t_supervisor_killed_fails_closed() {
 			'$H/bindun' @sjt-fc-ok; '$H/bindun' @sjt-fc-$$; i=\$((i + 1))
 		done >>'$log' 2>&1" >/dev/null 2>&1 &
 	local sjpid=$!
-	gate_bg+=($sjpid)
+	sj_bg+=($sjpid)
 	for ((i = 0; i < 200; i++)); do
 		[ "$(grep -c '^OK' "$log")" -ge 3 ] && break
 		sleep 0.05
@@ -490,7 +479,7 @@ s = socket.socket(socket.AF_UNIX)
 s.bind("\0" + sys.argv[1])
 open(sys.argv[2], "w").close()
 time.sleep(30)' "$name" "$SJ_TMP/ready" >/dev/null 2>&1 &
-	gate_bg+=($!)
+	sj_bg+=($!)
 	wait_for_path "$SJ_TMP/ready"
 	grep -q "@$name\$" /proc/net/unix || fail "control: the host's /proc/net/unix lacks @$name"
 	run sj -- sh -c "cat /proc/net/unix /proc/[0-9]*/net/unix /proc/self/net/unix"
@@ -587,14 +576,14 @@ t_socat_abstract_listen() {
 	require_cmd socat
 	local name=sjt-socat-$$
 	socat "ABSTRACT-LISTEN:$name" /dev/null >/dev/null 2>&1 &
-	gate_bg+=($!)
+	sj_bg+=($!)
 	local i
 	for ((i = 0; i < 100; i++)); do
 		grep -q "@$name\$" /proc/net/unix && break
 		sleep 0.05
 	done
 	grep -q "@$name\$" /proc/net/unix || fail "control: socat did not listen on @$name"
-	kill "${gate_bg[-1]}"
+	kill "${sj_bg[-1]}"
 	run sj -- sh -c "socat ABSTRACT-LISTEN:$name /dev/null; echo status \$?; cat /proc/net/unix"
 	expect_match "$out" "status 1" "socat fails inside"
 	expect_match "$err" "bind.*Operation not permitted" "socat's error"
@@ -626,13 +615,13 @@ t_dbus_daemon_abstract_vs_path() {
 	# Control: the abstract address works outside.
 	dbus-daemon --config-file="$SJ_TMP/bus.conf" --nofork --print-address \
 		--address="unix:abstract=$name" >"$SJ_TMP/addr" 2>"$SJ_TMP/dbus.err" &
-	gate_bg+=($!)
+	sj_bg+=($!)
 	for ((i = 0; i < 100; i++)); do
 		[ -s "$SJ_TMP/addr" ] && break
 		sleep 0.05
 	done
 	expect_match "$(cat "$SJ_TMP/addr")" "^unix:abstract=$name,guid=" "control: $(cat "$SJ_TMP/dbus.err")"
-	kill "${gate_bg[-1]}"
+	kill "${sj_bg[-1]}"
 
 	run sj -- sh -c "timeout 10 dbus-daemon --config-file='$SJ_TMP/bus.conf' --nofork --print-address \
 		--address=unix:abstract=$name; echo status \$?; cat /proc/net/unix"
@@ -670,7 +659,7 @@ while True:
     c, _ = s.accept()
     c.sendall(b"pong\n")
     c.close()' "$1" "$2" >/dev/null 2>&1 &
-	gate_bg+=($!)
+	sj_bg+=($!)
 	wait_for_path "$2"
 }
 
@@ -711,11 +700,11 @@ t_net_host_abstract_bind() {
 	host_sees() {
 		rm -f "$SJ_TMP/held" "$SJ_TMP/go"
 		"$SOCKJAIL" --net host -q "$@" -- "$H/bindun" "@$name" -- sh -c "$hold" >"$SJ_TMP/hb.out" 2>&1 &
-		gate_bg+=($!)
+		sj_bg+=($!)
 		wait_for_path "$SJ_TMP/held" 20
 		grep -c "@$name\$" /proc/net/unix
 		touch "$SJ_TMP/go"
-		wait "${gate_bg[-1]}"
+		wait "${sj_bg[-1]}"
 	}
 	# Control: allowed, the name lands in the host's netns.
 	expect_eq "$(host_sees --abstract allow)" 1 "--net host --abstract allow: $(cat "$SJ_TMP/hb.out")"
@@ -849,7 +838,7 @@ while True:
     socket.send_fds(c, [b"x"], [fresh.fileno()])
     fresh.close()
     c.close()' "$sock" "$SJ_TMP/ready" >/dev/null 2>&1 &
-	gate_bg+=($!)
+	sj_bg+=($!)
 	wait_for_path "$SJ_TMP/ready"
 	local client='import errno, socket, sys
 def passed_in():
