@@ -8,20 +8,7 @@
 # line on stdout, exit 0 when the attack succeeded, 1 when it was refused.
 SJ_MODES="root user nested"
 
-H=$SJ_HELPERS
-
-# run CMD...: stdout in $out, stderr in $err, status in $rc; 60 s at most.
-# CMD may be sj (lib.sh's function, which timeout(1) cannot run).
-run() {
-	local cmd=("$@")
-	[ "$1" = sj ] && cmd[0]=$SOCKJAIL
-	out=$(timeout -s KILL 60 "${cmd[@]}" 2>"$SJ_TMP/.err")
-	rc=$?
-	err=$(cat "$SJ_TMP/.err")
-}
-
-# The first helper result line in $out.
-result() { printf '%s\n' "$out" | grep -m1 -E '^(OK|ERR|SETUP) '; }
+. "$SJ_TESTDIR/gate-lib.sh"
 
 # Every helper result line in $out, one per line.
 results() { printf '%s\n' "$out" | grep -E '^(OK|ERR|SETUP) '; }
@@ -65,12 +52,6 @@ EOF
 # The NAME lines (from names.sh) in $out.
 named() { printf '%s\n' "$out" | sed -n 's/^NAME //p'; }
 
-require_helpers() {
-	local h
-	for h in "$@"; do
-		[ -x "$H/$h" ] || skip "helper $h is not built (make \$(BUILD)/helpers/$h)"
-	done
-}
 
 # --- explicit abstract binds ------------------------------------------------
 

@@ -5,25 +5,7 @@
 # (setpriv), since "allowed" must mean "what the kernel would have done".
 SJ_MODES="root"
 
-H=$SJ_HELPERS
-
-# run CMD...: stdout in $out, stderr in $err, status in $rc; 60 s at most.
-run() {
-	local cmd=("$@")
-	[ "$1" = sj ] && cmd[0]=$SOCKJAIL
-	out=$(timeout -s KILL 60 "${cmd[@]}" 2>"$SJ_TMP/.err")
-	rc=$?
-	err=$(cat "$SJ_TMP/.err")
-}
-
-result() { printf '%s\n' "$out" | grep -m1 -E '^(OK|ERR|SETUP) '; }
-
-require_helpers() {
-	local h
-	for h in "$@"; do
-		[ -x "$H/$h" ] || skip "helper $h is not built (make \$(BUILD)/helpers/$h)"
-	done
-}
+. "$SJ_TESTDIR/gate-lib.sh"
 
 # As uid/gid 1000 with no supplementary group and no capability, outside.
 as_1000=(setpriv --reuid=1000 --regid=1000 --clear-groups --inh-caps=-all --bounding-set=-all)
