@@ -11,6 +11,14 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS := libseccomp libnl-3.0 libnl-route-3.0 libcap
 
+# pkg-config runs when a recipe first needs its answer, not when make reads
+# this file: in `make deps all` the libraries are installed by the first goal,
+# after parsing. Each query runs once (the variable replaces itself).
+lazy = $(eval $(1) := $$(shell $(2)))$($(1))
+PKG_CFLAGS = $(call lazy,PKG_CFLAGS,$(PKG_CONFIG) --cflags $(PKGS))
+CMOCKA_CFLAGS = $(call lazy,CMOCKA_CFLAGS,$(PKG_CONFIG) --cflags cmocka)
+CMOCKA_LIBS = $(call lazy,CMOCKA_LIBS,$(PKG_CONFIG) --libs cmocka)
+
 ifeq ($(SANITIZE),1)
 BUILD ?= build/sanitize
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -24,7 +32,7 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter \
 	  -Wmissing-prototypes -Wstrict-prototypes $(WERROR) \
 	  -D_GNU_SOURCE -fstack-protector-strong -D_FORTIFY_SOURCE=2 $(SAN_FLAGS) \
-	  -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
+	  -Iinclude $(PKG_CFLAGS) \
 	  -DSJ_VERSION='"$(VERSION)"' -DSJ_PROFILEDIR='"$(PROFILEDIR)"' \
 	  -DSJ_SYSCONF_PROFILEDIR='"$(SYSCONF_PROFILEDIR)"'
 LDFLAGS += $(SAN_FLAGS)
@@ -34,10 +42,11 @@ LDFLAGS += $(SAN_FLAGS)
 # only the objects netns.c calls are linked in. LIBNL_STATIC=0: shared.
 LIBNL_STATIC ?= 1
 ifeq ($(LIBNL_STATIC),1)
-LDLIBS := $(shell $(PKG_CONFIG) --libs libseccomp libcap) \
-	  -Wl,-Bstatic $(shell $(PKG_CONFIG) --libs libnl-route-3.0 libnl-3.0) -Wl,-Bdynamic
+SJ_LIBS = $(call lazy,SJ_LIBS,$(PKG_CONFIG) --libs libseccomp libcap)
+NL_LIBS = $(call lazy,NL_LIBS,$(PKG_CONFIG) --libs libnl-route-3.0 libnl-3.0)
+LDLIBS = $(SJ_LIBS) -Wl,-Bstatic $(NL_LIBS) -Wl,-Bdynamic
 else
-LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+LDLIBS = $(call lazy,LDLIBS,$(PKG_CONFIG) --libs $(PKGS))
 endif
 
 SRCS := $(wildcard launcher/*.c)
@@ -68,8 +77,8 @@ $(BUILD)/sockjail: $(BUILD)/obj/main.o $(BUILD)/libsockjail.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libsockjail.a | $(BUILD)/unit
-	$(CC) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) $(LDFLAGS) -o $@ $< \
-		$(BUILD)/libsockjail.a $(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+	$(CC) $(CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(BUILD)/libsockjail.a $(LDLIBS) $(CMOCKA_LIBS)
 
 # Attack and peer programs used by the integration tests. They are built
 # without sanitizers: several of them misbehave on purpose.
@@ -130,8 +139,8 @@ deps:
 # a crash or a leak fails the target.
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-D_GNU_SOURCE -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) \
 	-DSJ_PROFILEDIR='"/nonexistent"' -DSJ_SYSCONF_PROFILEDIR='"/nonexistent"'
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
