@@ -130,7 +130,10 @@ install: $(BUILD)/sockjail
 DEB_PACKAGES := build-essential pkg-config libseccomp-dev libnl-3-dev \
 	libnl-route-3-dev libcap-dev libcmocka-dev gcc-multilib clang \
 	socat python3 dbus-daemon dbus-bin util-linux iproute2 procps \
-	bubblewrap mandoc groff-base man-db systemd strace bsdutils
+	bubblewrap mandoc groff-base man-db systemd strace bsdutils \
+	libcap2-bin curl \
+	postgresql ssl-cert redis-server redis-tools nginx xvfb x11-utils \
+	xauth podman
 deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PACKAGES)
