@@ -114,6 +114,12 @@ check: all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
 
+# make mutants: one small source mutation at a time (tests/mutants/*.sed),
+# each built in a copy of the tree and run against the tests that must
+# catch it; fails if any mutant survives (tests/mutants/run).
+mutants:
+	@tests/mutants/run
+
 # make bench: start-up, gated and ungated syscalls, parallel binds and the
 # supervisor's memory, side by side with bwrap and unshare (tests/bench/run).
 # Not part of check: it takes a couple of minutes and the figures depend on

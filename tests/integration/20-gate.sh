@@ -696,10 +696,11 @@ t_net_host_abstract_connect() {
 	expect_eq "$out" EPERM "--net host, default: $err"
 	run sj --net host --abstract-connect deny -- $PY -c "$gate_client" "$name"
 	expect_eq "$out" EPERM "--net host --abstract-connect deny: $err"
-	if command -v socat >/dev/null; then
-		run sj --net host -- socat -T 5 - "ABSTRACT-CONNECT:$name" </dev/null
-		expect_match "$err" "Operation not permitted" "socat, --net host"
-	fi
+	require_cmd socat
+	run socat -T 5 - "ABSTRACT-CONNECT:$name" </dev/null
+	expect_eq "$rc/$out" "0/pong" "socat, control: $err"
+	run sj --net host -- socat -T 5 - "ABSTRACT-CONNECT:$name" </dev/null
+	expect_match "$err" "Operation not permitted" "socat, --net host"
 	run sj --net host --abstract-connect allow -- $PY -c "$gate_client" "$name"
 	expect_eq "$out" pong "--net host --abstract-connect allow: $err"
 	# The default network: the host's name does not exist in the sandbox.
