@@ -20,7 +20,6 @@
  */
 #include "profile.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -34,6 +33,7 @@
 
 #include "caps.h"
 #include "cleanup.h"
+#include "suggest.h"
 
 #ifndef SJ_SYSCONF_PROFILEDIR
 #define SJ_SYSCONF_PROFILEDIR "/etc/sockjail/profiles"
@@ -47,9 +47,6 @@
 
 /* A directive, its argument, and one more word to report as extra. */
 #define MAX_WORDS 3
-
-/* Words longer than this are not compared against directive names. */
-#define SUGGEST_MAX 64
 
 /* How much of a word an error message quotes. */
 #define SHOW_MAX 256
@@ -236,57 +233,6 @@ static int split_words(const char *p, char *out, char **words, int max, const ch
 	}
 }
 
-/* Levenshtein distance, ignoring case; both strings at most SUGGEST_MAX bytes. */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t prev[SUGGEST_MAX + 1], cur[SUGGEST_MAX + 1];
-
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-		}
-		memcpy(prev, cur, (lb + 1) * sizeof(prev[0]));
-	}
-	return prev[lb];
-}
-
-static void consider(const char *word, const char *candidate, const char **best, size_t *best_d)
-{
-	if (strlen(candidate) > SUGGEST_MAX)
-		return;
-	size_t d = edit_distance(word, candidate);
-	if (d < *best_d) {
-		*best = candidate;
-		*best_d = d;
-	}
-}
-
-/*
- * The directive a mistyped word most likely meant: the closest one (first
- * in table order on a tie), if it is close enough not to be a guess.
- */
-static const char *closest_directive(const char *word)
-{
-	size_t len = strlen(word), best_d = SIZE_MAX;
-	const char *best = NULL;
-
-	if (len == 0 || len > SUGGEST_MAX)
-		return NULL;
-	consider(word, "include", &best, &best_d);
-	for (const struct sj_option *o = sj_options; o->name; o++)
-		if (o->flags & SJ_OPTF_IN_FILE)
-			consider(word, o->name, &best, &best_d);
-	if (best_d < len && (best_d <= 2 || best_d * 3 <= len))
-		return best;
-	return NULL;
-}
-
 /*
  * Open path for reading if it is a regular file. O_NONBLOCK so that a FIFO
  * named by a profile is refused rather than hanging the parse.
@@ -469,7 +415,7 @@ static int apply_directive(struct include_chain *chain, const char *filename, un
 	if (strcmp(name, "include") == 0) {
 		wants_arg = true;
 	} else if (!o) {
-		const char *hint = closest_directive(name);
+		const char *hint = suggest_option(name, SJ_OPTF_IN_FILE, "include");
 		if (hint)
 			return fail_at(err, errlen, -EINVAL, filename, line, "unknown directive '%s' (did you mean '%s'?)",
 				       shown, hint);

@@ -20,6 +20,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "profile.h"
 #include "settings.h"
 
 #define MAX_ARGS 24
@@ -781,11 +782,60 @@ static void test_unknown_options(void **state)
 	REFUSED(c, "unknown option -x (see --help)", "--quiet", "-xq", "true");
 	REFUSED(c, "unknown option -x (see --help)", "--net", "host", "-xq", "true");
 	/* Single-dash long options are short clusters. */
-	REFUSED(c, "unknown option -n (see --help)", "-net", "host", "true");
-	REFUSED(c, "unknown option --Net (see --help)", "--Net", "host", "true");
+	REFUSED(c, "unknown option -n (did you mean --net?)", "-net", "host", "true");
+	REFUSED(c, "unknown option --Net (did you mean --net?)", "--Net", "host", "true");
 	/* Profile-only keywords are not options. */
 	REFUSED(c, "unknown option --include (see --help)", "--include", "x", "true");
 	REFUSED(c, "unknown option --sockjail-profile (see --help)", "--sockjail-profile", "1", "true");
+}
+
+/* A typo gets the hint a profile gives for the same word (issue 13). */
+static void test_typo_hints(void **state)
+{
+	struct ctx *c = *state;
+	static const char *const typos[] = { "run-sokcet", "abstrct", "ro_bind", "pathnamebind", "abstract-alow",
+					     "NET", "quite", NULL };
+	REFUSED(c, "unknown option --run-sokcet (did you mean --run-socket?)", "--run-sokcet", "/run/x", "true");
+	REFUSED(c, "unknown option --abstract-alow (did you mean --abstract-allow?)", "--abstract-alow=@x", "true");
+	REFUSED(c, "unknown option --chek-profile (did you mean --check-profile?)", "--chek-profile", "x");
+	/* Options that profiles refuse are suggested on the command line too. */
+	REFUSED(c, "unknown option --lern (did you mean --learn?)", "--lern", "f", "true");
+	REFUSED(c, "unknown option -u (did you mean --quiet?)", "-quite", "true");
+	/* Nothing close: no guess. */
+	REFUSED(c, "unknown option --zzzzzz (see --help)", "--zzzzzz", "true");
+	for (const char *const *t = typos; *t; t++) {
+		char opt[80], text[160], want[160];
+		snprintf(opt, sizeof(opt), "--%s", *t);
+		assert_int_equal(PARSE(c, opt, "x", "true"), -EINVAL);
+		const char *hint = strstr(c->err, "(did you mean --");
+		assert_non_null(hint);
+		snprintf(text, sizeof(text), "sockjail-profile 1\n%s x\n", *t);
+		FILE *f = fmemopen(text, strlen(text), "r");
+		assert_non_null(f);
+		struct sj_settings ps;
+		char perr[512];
+		settings_init(&ps);
+		assert_int_equal(profile_parse(f, "t.profile", 0, &ps, perr, sizeof(perr)), -EINVAL);
+		fclose(f);
+		settings_free(&ps);
+		snprintf(want, sizeof(want), "(did you mean '%.*s'?)", (int)(strlen(hint) - 18), hint + 16);
+		if (!strstr(perr, want))
+			fail_msg("command line: %s; profile: %s", c->err, perr);
+	}
+}
+
+/* "--learn -- cmd" must not write a profile named "--" (issue 13). */
+static void test_separator_is_not_an_argument(void **state)
+{
+	struct ctx *c = *state;
+	REFUSED(c, "--learn needs FILE before --", "--learn", "--", "true");
+	REFUSED(c, "--profile needs NAME|PATH before --", "-p", "--", "true");
+	REFUSED(c, "--run-dir needs PATH before --", "--quiet", "--run-dir", "--", "true");
+	/* Written as one word it is what the user typed. */
+	PARSE_OK(c, "--learn=--", "true");
+	assert_string_equal(c->s.learn, "--");
+	PARSE_OK(c, "--learn", "./--", "--", "true");
+	assert_string_equal(c->s.learn, "./--");
 }
 
 /* getopt_long() takes unique prefixes; ambiguous ones get their own message. */
@@ -821,10 +871,12 @@ static void test_missing_argument(void **state)
 	}
 	REFUSED(c, "-p needs an argument", "-p");
 	REFUSED(c, "-p needs an argument", "-qp");
-	/* The next word is the argument, whatever it looks like. */
-	REFUSED(c, "--net --: expected none, host or veth:HOSTADDR/PREFIX,SANDBOXADDR/PREFIX", "--net", "--", "true");
+	/* The next word is the argument, whatever it looks like, except "--". */
+	REFUSED(c, "--net needs none|host|veth:H/P,S/P before --", "--net", "--", "true");
 	REFUSED(c, "--uid --gid: expected a number from 0 to 4294967294", "--uid", "--gid", "1", "true");
-	PARSE_OK(c, "--chdir", "--", "true");
+	PARSE_OK(c, "--chdir", "-q", "true");
+	assert_string_equal(c->s.chdir, "-q");
+	PARSE_OK(c, "--chdir=--", "true");
 	assert_string_equal(c->s.chdir, "--");
 	assert_command(c, WORDS("true"));
 }
@@ -1081,6 +1133,8 @@ int main(void)
 		cmocka_unit_test(test_strv),
 		T(test_parse_twice),
 		cmocka_unit_test(test_help_text),
+		T(test_typo_hints),
+		T(test_separator_is_not_an_argument),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
