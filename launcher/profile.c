@@ -331,6 +331,35 @@ static char *resolve_include(const char *including, const char *arg)
 	return p;
 }
 
+/*
+ * "include NAME" looks for NAME.profile next to the including file first,
+ * so that a set of profiles that include each other works from wherever
+ * it lies (profiles/ of the source tree) without $SOCKJAIL_PROFILE_PATH.
+ * -ENOENT when there is no such file there (or the including file has no
+ * directory, like a memory stream), so the search path comes next.
+ */
+static int find_beside(const char *including, const char *name, char **ret_path, int *ret_fd, struct stat *st,
+		       char *why, size_t whylen)
+{
+	_cleanup_free_ char *file = NULL, *path = NULL;
+
+	if (!strchr(including, '/'))
+		return -ENOENT;
+	if (asprintf(&file, "%s.profile", name) < 0) {
+		file = NULL;
+		return -ENOMEM;
+	}
+	if (!(path = resolve_include(including, file)))
+		return -ENOMEM;
+	int r = open_regular(path, ret_fd, st, why, whylen);
+	if (r == -ENOTDIR)
+		r = -ENOENT;
+	if (r < 0)
+		return r;
+	*ret_path = TAKE_PTR(path);
+	return 0;
+}
+
 static bool chain_push(struct include_chain *chain, const struct stat *st, const char *name)
 {
 	if (chain->n >= (int)ARRAY_SIZE(chain->file))
@@ -359,7 +388,9 @@ static int do_include(struct include_chain *chain, const char *filename, unsigne
 			       shown, SJ_PROFILE_MAX_DEPTH);
 
 	if (!strchr(arg, '/')) {
-		r = find_profile(arg, &path, &fd, &st, why, sizeof(why));
+		r = find_beside(filename, arg, &path, &fd, &st, why, sizeof(why));
+		if (r == -ENOENT)
+			r = find_profile(arg, &path, &fd, &st, why, sizeof(why));
 		if (r == -ENOENT && looks_like_file(arg))
 			return fail_at(err, errlen, r, filename, line,
 				       "include %s: %s; for the file next to this profile write ./%s", shown, why, arg);

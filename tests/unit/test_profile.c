@@ -861,11 +861,25 @@ static void test_include_by_name(void **state)
 	assert_int_equal(setenv("SOCKJAIL_PROFILE_PATH", env, 1), 0);
 
 	settings_init(&s);
-	assert_int_equal(parse_text(HDR "include second\n", &s), 0);
-	/* first: the earlier directory wins, even for an include from "two". */
-	assert_int_equal(s.run_sockets.n, 2);
-	assert_string_equal(s.run_sockets.v[0], "/run/one-first");
+	assert_int_equal(parse_text(HDR "include second\ninclude first\n", &s), 0);
+	/*
+	 * From "two/second", first is the one beside it; from a stream (no
+	 * directory), the earlier directory of the search path wins.
+	 */
+	assert_int_equal(s.run_sockets.n, 3);
+	assert_string_equal(s.run_sockets.v[0], "/run/two-first");
 	assert_string_equal(s.run_sockets.v[1], "/run/two-second");
+	assert_string_equal(s.run_sockets.v[2], "/run/one-first");
+	settings_free(&s);
+
+	/* Nothing beside it: the search path, as before. */
+	put_file(dir, "two/third.profile", HDR "include only-one\n");
+	put_file(dir, "one/only-one.profile", HDR "run-socket /run/only-one\n");
+	settings_init(&s);
+	if (load("third", &s) < 0)
+		fail_msg("%s", errbuf);
+	assert_int_equal(s.run_sockets.n, 1);
+	assert_string_equal(s.run_sockets.v[0], "/run/only-one");
 	settings_free(&s);
 
 	settings_init(&s);
@@ -1280,6 +1294,25 @@ static void test_shipped_profiles(void **state)
 	assert_int_equal(unsetenv("SOCKJAIL_PROFILE_PATH"), 0);
 }
 
+/*
+ * --profile ./profiles/strict.profile from the source tree, with no
+ * search path: "include base" is the base beside it (issue 13).
+ */
+static void test_shipped_include_beside(void **state)
+{
+	char path[PATH_MAX];
+	struct sj_settings s;
+
+	(void)state;
+	assert_int_equal(unsetenv("SOCKJAIL_PROFILE_PATH"), 0);
+	snprintf(path, sizeof(path), "%s/profiles/strict.profile", srcdir());
+	settings_init(&s);
+	if (load(path, &s) < 0)
+		fail_msg("%s", errbuf);
+	assert_int_equal(s.on_deny, SJ_ON_DENY_KILL);
+	settings_free(&s);
+}
+
 /* What the shipped profiles say, checked against the settings they must give. */
 static void test_shipped_profile_contents(void **state)
 {
@@ -1377,6 +1410,7 @@ int main(void)
 		cmocka_unit_test(test_print_unwritable),
 		cmocka_unit_test(test_shipped_profiles),
 		cmocka_unit_test(test_shipped_profile_contents),
+		cmocka_unit_test(test_shipped_include_beside),
 	};
 
 	/* No installed profile may answer for a test's include by name. */
