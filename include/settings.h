@@ -73,6 +73,9 @@ struct sj_settings {
 	bool quiet;
 	char *audit; /* NULL, a path, or "-" for stderr */
 	char *learn;
+
+	/* Set by the caller: /var/run is a symlink to /run on this host (util.h). */
+	bool var_run_is_run;
 };
 
 /* Option ids: the short option letter where there is one. */

@@ -8,6 +8,7 @@
 #include "profile.h"
 #include "settings.h"
 #include "spawn.h"
+#include "util.h"
 
 int main(int argc, char **argv)
 {
@@ -17,6 +18,7 @@ int main(int argc, char **argv)
 	int status;
 
 	settings_init(&s);
+	s.var_run_is_run = var_run_is_run();
 	if (cli_parse(argc, argv, &s, &cli, err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		settings_free(&s);

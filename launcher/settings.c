@@ -185,6 +185,29 @@ static int check_run_path(const char *p, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The form --run-socket and --run-dir are stored in: "/run/x/" is /run/x,
+ * and /var/run/x is /run/x where /var/run is the symlink to /run that
+ * Debian and most distributions make (the caller says whether it is).
+ */
+static int normalise_run_path(const struct sj_settings *s, const char *arg, char *out, size_t outlen, char *err,
+			      size_t errlen)
+{
+	size_t n = strlen(arg);
+	if (n >= outlen)
+		return fail(err, errlen, -ENAMETOOLONG, "path too long");
+	while (n > 1 && arg[n - 1] == '/')
+		n--;
+	if (path_is_under(arg, "/var/run")) {
+		if (!s->var_run_is_run)
+			return fail(err, errlen, -EINVAL, "not under /run (/var/run is not a symlink to /run here)");
+		snprintf(out, outlen, "%.*s", (int)(n - 4), arg + 4);
+	} else {
+		snprintf(out, outlen, "%.*s", (int)n, arg);
+	}
+	return check_run_path(out, err, errlen);
+}
+
 static int choose(const char *arg, const char *const *words, int *out, char *err, size_t errlen)
 {
 	for (int i = 0; words[i]; i++)
@@ -321,10 +344,12 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 		s->net_veth = NULL;
 		return 0;
 	case SJ_OPT_RUN_SOCKET:
-	case SJ_OPT_RUN_DIR:
-		if ((r = check_run_path(arg, err, errlen)) < 0)
+	case SJ_OPT_RUN_DIR: {
+		char path[4096];
+		if ((r = normalise_run_path(s, arg, path, sizeof(path), err, errlen)) < 0)
 			return r;
-		return strv_push(id == SJ_OPT_RUN_SOCKET ? &s->run_sockets : &s->run_dirs, arg);
+		return strv_push(id == SJ_OPT_RUN_SOCKET ? &s->run_sockets : &s->run_dirs, path);
+	}
 	case SJ_OPT_PATHNAME_BIND:
 		if ((r = choose(arg, pb_words, &v, err, errlen)) < 0)
 			return r;

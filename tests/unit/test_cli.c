@@ -437,7 +437,9 @@ static void test_path_normalisation(void **state)
 	char message[256];
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		for (size_t j = 0; j < ARRAY_SIZE(run_options); j++) {
+		/* Trailing slashes are dropped from --run-* paths (test_run_path_normalised). */
+		size_t len = strlen(bad[i].path);
+		for (size_t j = 0; j < ARRAY_SIZE(run_options) && !(len > 1 && bad[i].path[len - 1] == '/'); j++) {
 			snprintf(message, sizeof(message), "%s %s: %s", run_options[j], bad[i].path[0] ? bad[i].path : "''",
 				 bad[i].reason);
 			REFUSED(c, message, run_options[j], bad[i].path, "true");
@@ -467,7 +469,9 @@ static void test_path_normalisation(void **state)
 	REFUSED(c, "--run-socket /run: must be below /run, not /run itself", "--run-socket", "/run", "true");
 	REFUSED(c, "--run-dir /: not under /run", "--run-dir", "/", "true");
 	REFUSED(c, "--run-dir /runx: not under /run", "--run-dir", "/runx", "true");
-	REFUSED(c, "--run-dir /var/run/app: not under /run", "--run-dir", "/var/run/app", "true");
+	REFUSED(c, "--run-dir /var/run/app: not under /run (/var/run is not a symlink to /run here)", "--run-dir",
+		"/var/run/app", "true");
+	REFUSED(c, "--run-dir /var/runner: not under /run", "--run-dir", "/var/runner", "true");
 	/* The unix: path of --listen follows the same rules. */
 	REFUSED(c, "--listen unix:/run/app/../s: path must not contain . or .. components", "--run-dir", "/run/app",
 		"--listen", "unix:/run/app/../s", "true");
@@ -475,6 +479,59 @@ static void test_path_normalisation(void **state)
 		"unix:/run/app//s", "true");
 	REFUSED(c, "--listen unix:/run/app/s/: path must not end in /", "--run-dir", "/run/app", "--listen",
 		"unix:/run/app/s/", "true");
+}
+
+/* "/run/x/" and, where /var/run is the usual symlink, "/var/run/x" mean /run/x (issue 13). */
+static void test_run_path_normalised(void **state)
+{
+	struct sj_settings s;
+	char err[256];
+	static const struct {
+		const char *arg, *stored;
+	} good[] = {
+		{ "/run/app/", "/run/app" },   { "/run/app///", "/run/app" },	   { "/var/run/app", "/run/app" },
+		{ "/var/run/a/b/", "/run/a/b" }, { "/run/var/run/x", "/run/var/run/x" },
+	};
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		for (int id = SJ_OPT_RUN_SOCKET; id <= SJ_OPT_RUN_DIR; id++) {
+			settings_init(&s);
+			s.var_run_is_run = true;
+			err[0] = '\0';
+			if (settings_apply(&s, id, good[i].arg, err, sizeof(err)) < 0)
+				fail_msg("%s refused: %s", good[i].arg, err);
+			const struct sj_strv *v = id == SJ_OPT_RUN_DIR ? &s.run_dirs : &s.run_sockets;
+			assert_int_equal(v->n, 1);
+			assert_string_equal(v->v[0], good[i].stored);
+			settings_free(&s);
+		}
+	}
+	/* Normalised, it is still checked like any other. */
+	static const struct {
+		const char *arg, *reason;
+	} bad[] = {
+		{ "/var/run", "must be below /run, not /run itself" },
+		{ "/var/run/", "must be below /run, not /run itself" },
+		{ "/run/", "must be below /run, not /run itself" },
+		{ "/var/run/../etc", "path must not contain . or .. components" },
+		{ "/var/run//x", "path must not contain //" },
+		{ "/var/runx", "not under /run" },
+		{ "/", "not under /run" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		settings_init(&s);
+		s.var_run_is_run = true;
+		err[0] = '\0';
+		assert_int_equal(settings_apply(&s, SJ_OPT_RUN_DIR, bad[i].arg, err, sizeof(err)), -EINVAL);
+		assert_string_equal(err, bad[i].reason);
+		assert_int_equal(s.run_dirs.n, 0);
+		settings_free(&s);
+	}
+	/* Without the symlink, /var/run is some other directory. */
+	settings_init(&s);
+	assert_int_equal(settings_apply(&s, SJ_OPT_RUN_DIR, "/var/run/app", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "not under /run (/var/run is not a symlink to /run here)");
+	settings_free(&s);
 }
 
 static void test_path_too_long(void **state)
@@ -1134,6 +1191,7 @@ int main(void)
 		T(test_parse_twice),
 		cmocka_unit_test(test_help_text),
 		T(test_typo_hints),
+		cmocka_unit_test(test_run_path_normalised),
 		T(test_separator_is_not_an_argument),
 	};
 #undef T
