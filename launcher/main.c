@@ -35,6 +35,9 @@ int main(int argc, char **argv)
 		break;
 	case SJ_ACTION_CHECK_PROFILE:
 		status = profile_print(stdout, &s) < 0 ? SJ_EXIT_FAILURE : 0;
+		/* Valid, but would not start on this host now: say so, still 0. */
+		fflush(stdout);
+		spawn_check_run_sockets(&s, true);
 		break;
 	case SJ_ACTION_PRINT_FILTER:
 		status = spawn_print_filter(&s);

@@ -471,7 +471,7 @@ static int apply_directive(struct include_chain *chain, const char *filename, un
 	const char *arg = wants_arg ? w[1] : NULL;
 	char why[1024] = "";
 	int r = settings_apply(s, o->id, arg, why, sizeof(why));
-	if (r >= 0)
+	if (r >= 0 && (r = settings_note_origin(s, o->id, arg, filename, line)) >= 0)
 		return 0;
 	if (!why[0])
 		snprintf(why, sizeof(why), "%s", strerror(-r));

@@ -122,6 +122,11 @@ void settings_free(struct sj_settings *s)
 	free(s->env);
 	free(s->audit);
 	free(s->learn);
+	for (size_t i = 0; i < s->n_origins; i++) {
+		free(s->origins[i].value);
+		free(s->origins[i].where);
+	}
+	free(s->origins);
 	*s = (struct sj_settings){ 0 };
 }
 
@@ -475,4 +480,48 @@ int settings_validate(const struct sj_settings *s, char *err, size_t errlen)
 	if (s->learn && s->abstract != SJ_ABSTRACT_LOG && s->abstract != SJ_ABSTRACT_DENY)
 		return fail(err, errlen, -EINVAL, "--learn %s: cannot be combined with --abstract allow", s->learn);
 	return 0;
+}
+
+int settings_note_origin(struct sj_settings *s, int id, const char *arg, const char *file, unsigned line)
+{
+	_cleanup_free_ char *value = NULL, *where = NULL;
+	char path[4096];
+
+	if (!arg)
+		return 0;
+	/* The value as stored, which is what later messages have in hand. */
+	if ((id == SJ_OPT_RUN_SOCKET || id == SJ_OPT_RUN_DIR) &&
+	    normalise_run_path(s, arg, path, sizeof(path), NULL, 0) == 0)
+		value = strdup(path);
+	else if (id == SJ_OPT_BIND || id == SJ_OPT_RO_BIND)
+		value = strndup(arg, strcspn(arg, ":"));
+	else
+		value = strdup(arg);
+	if (!value)
+		return -ENOMEM;
+	if (asprintf(&where, "%s:%u", file, line) < 0) {
+		where = NULL;
+		return -ENOMEM;
+	}
+	struct sj_origin *no = realloc(s->origins, (s->n_origins + 1) * sizeof(*no));
+	if (!no)
+		return -ENOMEM;
+	s->origins = no;
+	s->origins[s->n_origins++] = (struct sj_origin){ id, TAKE_PTR(value), TAKE_PTR(where) };
+	return 0;
+}
+
+const char *settings_describe(const struct sj_settings *s, int id, const char *value, char *buf, size_t len)
+{
+	const struct sj_option *o = settings_option_by_id(id);
+	const char *name = o ? o->name : "?";
+
+	/* The last one: a later profile line giving the same value is the one in force. */
+	for (size_t i = s->n_origins; i-- > 0;)
+		if (s->origins[i].id == id && strcmp(s->origins[i].value, value) == 0) {
+			snprintf(buf, len, "%s: %s %s", s->origins[i].where, name, value);
+			return buf;
+		}
+	snprintf(buf, len, "--%s %s", name, value);
+	return buf;
 }

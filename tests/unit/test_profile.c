@@ -1294,6 +1294,38 @@ static void test_shipped_profiles(void **state)
 	assert_int_equal(unsetenv("SOCKJAIL_PROFILE_PATH"), 0);
 }
 
+/* A value from a profile keeps its FILE:LINE for later messages (issue 13). */
+static void test_origin_of_values(void **state)
+{
+	struct sj_settings s;
+	char buf[512];
+
+	(void)state;
+	settings_init(&s);
+	s.var_run_is_run = true;
+	assert_int_equal(parse_text(HDR "# a comment\nrun-socket /run/dbus/system_bus_socket\n"
+				    "run-dir /var/run/demo/\nbind /srv/data:/data\naudit /tmp/a.log\n"
+				    "run-socket /run/dbus/system_bus_socket\n",
+				    &s),
+			 0);
+	/* The last line giving a value is the one named. */
+	assert_string_equal(settings_describe(&s, SJ_OPT_RUN_SOCKET, "/run/dbus/system_bus_socket", buf, sizeof(buf)),
+			    "t.profile:7: run-socket /run/dbus/system_bus_socket");
+	/* Stored values: normalised paths, the SRC of a bind. */
+	assert_string_equal(settings_describe(&s, SJ_OPT_RUN_DIR, "/run/demo", buf, sizeof(buf)),
+			    "t.profile:4: run-dir /run/demo");
+	assert_string_equal(settings_describe(&s, SJ_OPT_BIND, "/srv/data", buf, sizeof(buf)),
+			    "t.profile:5: bind /srv/data");
+	assert_string_equal(settings_describe(&s, SJ_OPT_AUDIT, "/tmp/a.log", buf, sizeof(buf)),
+			    "t.profile:6: audit /tmp/a.log");
+	/* Not from this profile (the command line): the option as typed. */
+	assert_string_equal(settings_describe(&s, SJ_OPT_RUN_SOCKET, "/run/other", buf, sizeof(buf)),
+			    "--run-socket /run/other");
+	assert_string_equal(settings_describe(&s, SJ_OPT_RO_BIND, "/srv/data", buf, sizeof(buf)),
+			    "--ro-bind /srv/data");
+	settings_free(&s);
+}
+
 /*
  * --profile ./profiles/strict.profile from the source tree, with no
  * search path: "include base" is the base beside it (issue 13).
@@ -1411,6 +1443,7 @@ int main(void)
 		cmocka_unit_test(test_shipped_profiles),
 		cmocka_unit_test(test_shipped_profile_contents),
 		cmocka_unit_test(test_shipped_include_beside),
+		cmocka_unit_test(test_origin_of_values),
 	};
 
 	/* No installed profile may answer for a test's include by name. */
