@@ -122,6 +122,7 @@ enum sj_opt_id {
 	SJ_OPT_CLEARENV,
 	SJ_OPT_AUDIT,
 	SJ_OPT_LEARN,
+	SJ_OPT_FEATURES,
 };
 
 #define SJ_OPTF_ARG 0x1      /* takes an argument */

@@ -86,12 +86,18 @@ static void describe_bad_option(const char *arg, char *err, size_t errlen)
 		describe_unknown(arg + 1, (char[]){ '-', (char)optopt, '\0' }, err, errlen);
 }
 
+static const char *action_name(enum sj_action action)
+{
+	return action == SJ_ACTION_CHECK_PROFILE ? "check-profile" :
+	       action == SJ_ACTION_FEATURES	 ? "features" :
+						   "print-filter";
+}
+
 /* --help and --version win at once; the other actions exclude each other. */
 static int set_action(struct sj_cli *cli, enum sj_action action, const char *name, char *err, size_t errlen)
 {
 	if (cli->action != SJ_ACTION_RUN && (cli->action != action || action == SJ_ACTION_CHECK_PROFILE)) {
-		snprintf(err, errlen, "--%s cannot be combined with --%s", name,
-			 cli->action == SJ_ACTION_CHECK_PROFILE ? "check-profile" : "print-filter");
+		snprintf(err, errlen, "--%s cannot be combined with --%s", name, action_name(cli->action));
 		return -EINVAL;
 	}
 	cli->action = action;
@@ -155,6 +161,10 @@ int cli_parse(int argc, char **argv, struct sj_settings *s, struct sj_cli *out, 
 			if ((r = set_action(&cli, SJ_ACTION_PRINT_FILTER, "print-filter", err, errlen)) < 0)
 				return r;
 			break;
+		case SJ_OPT_FEATURES:
+			if ((r = set_action(&cli, SJ_ACTION_FEATURES, "features", err, errlen)) < 0)
+				return r;
+			break;
 		case SJ_OPT_PROFILE:
 			if ((r = profile_load(optarg, s, err, errlen)) < 0)
 				return r;
@@ -180,8 +190,7 @@ int cli_parse(int argc, char **argv, struct sj_settings *s, struct sj_cli *out, 
 		}
 		cli.command = argv + optind;
 	} else if (optind < argc) {
-		snprintf(err, errlen, "unexpected argument '%s' after --%s", argv[optind],
-			 cli.action == SJ_ACTION_CHECK_PROFILE ? "check-profile" : "print-filter");
+		snprintf(err, errlen, "unexpected argument '%s' after --%s", argv[optind], action_name(cli.action));
 		return -EINVAL;
 	}
 	/* A profile that --check-profile accepts must also be accepted for a run. */
@@ -198,7 +207,8 @@ void cli_print_help(FILE *f)
 {
 	fprintf(f, "Usage: sockjail [OPTION...] [--] COMMAND [ARG...]\n"
 		   "       sockjail --check-profile PROFILE\n"
-		   "       sockjail --print-filter [OPTION...]\n\n"
+		   "       sockjail --print-filter [OPTION...]\n"
+		   "       sockjail --features\n\n"
 		   "Run COMMAND in private network, mount and PID namespaces where it cannot\n"
 		   "create or reach abstract Unix socket names unless the policy allows it.\n\n");
 	for (const struct sj_option *o = sj_options; o->name; o++) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "kernel_features.h"
 #include "log.h"
 #include "profile.h"
 #include "settings.h"
@@ -39,6 +40,13 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		spawn_check_run_sockets(&s, true);
 		break;
+	case SJ_ACTION_FEATURES: {
+		struct sj_features f;
+		features_probe(&f);
+		features_format(&f, stdout);
+		status = 0;
+		break;
+	}
 	case SJ_ACTION_PRINT_FILTER:
 		status = spawn_print_filter(&s);
 		break;

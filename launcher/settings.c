@@ -49,6 +49,7 @@ const struct sj_option sj_options[] = {
 	{ "quiet", 'q', SJ_OPT_QUIET, F, NULL, "no stderr line per denied bind" },
 	{ "audit", 0, SJ_OPT_AUDIT, A | F, "FILE", "JSON line per bind decision (- for stderr)" },
 	{ "learn", 0, SJ_OPT_LEARN, A, "FILE", "write a profile allowing what COMMAND used" },
+	{ "features", 0, SJ_OPT_FEATURES, 0, NULL, "kernel features sockjail uses or lacks" },
 	{ "help", 'h', SJ_OPT_HELP, 0, NULL, "show this help" },
 	{ "version", 0, SJ_OPT_VERSION, 0, NULL, "show the version" },
 	{ NULL, 0, 0, 0, NULL, NULL },

@@ -120,7 +120,7 @@ static void test_option_table(void **state)
 	(void)state;
 	/* profile.md: settings that make no sense in a file. */
 	static const char *const not_in_file[] = { "profile", "check-profile", "print-filter", "help",
-						   "version", "learn", NULL };
+						   "version", "learn", "features", NULL };
 	/* profile.md: list settings accumulate (the env ops keep their order too). */
 	static const char *const lists[] = { "run-socket", "run-dir", "abstract-allow", "listen", "bind", "ro-bind",
 					     "tmpfs", "setenv", "cap-keep", "unsetenv", "clearenv", NULL };
@@ -143,7 +143,7 @@ static void test_option_table(void **state)
 			assert_int_not_equal(o->id, p->id);
 		}
 	}
-	assert_int_equal(n, 30);
+	assert_int_equal(n, 31);
 	assert_int_equal(settings_option_by_name("quiet")->short_name, 'q');
 	assert_int_equal(settings_option_by_name("profile")->short_name, 'p');
 	assert_int_equal(settings_option_by_name("help")->short_name, 'h');
@@ -196,6 +196,7 @@ static const struct words valid_cases[] = {
 	{ { "--audit", "-", "--", "true" } },
 	{ { "--learn", "/tmp/learned.profile", "--", "true" } },
 	{ { "--print-filter" } },
+	{ { "--features" } },
 	{ { "--help" } },
 	{ { "-h" } },
 	{ { "--version" } },
@@ -261,6 +262,8 @@ static const struct bad_case bad_cases[] = {
 	{ { { "--print-filter=1" } }, "--print-filter takes no argument" },
 	{ { { "--print-filter", "--", "ls" } }, "unexpected argument 'ls' after --print-filter" },
 	{ { { "--help=1" } }, "--help takes no argument" },
+	{ { { "--features", "--", "ls" } }, "unexpected argument 'ls' after --features" },
+	{ { { "--features", "--print-filter" } }, "--print-filter cannot be combined with --features" },
 	{ { { "--version=1" } }, "--version takes no argument" },
 };
 

@@ -499,8 +499,8 @@ static void test_not_allowed_in_profile(void **state)
 		expect_error(text, msg);
 		seen++;
 	}
-	/* profile, check-profile, print-filter, help, version, learn */
-	assert_int_equal(seen, 6);
+	/* profile, check-profile, print-filter, help, version, learn, features */
+	assert_int_equal(seen, 7);
 }
 
 static void test_learn_refused(void **state)
