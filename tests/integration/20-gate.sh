@@ -347,7 +347,7 @@ t_race_flip_sun_path() {
 	local dir=$SJ_RUNTMP/race
 	mkdir -p "$dir"
 	# Control: the flipping works; without a gate both kinds get bound.
-	run "$H/racebind" -n 2000 "$dir/s"
+	run "$H/racebind" -n 20000 -T 30 "$dir/s"
 	expect_eq "$rc" 0 "control: $(result)"
 	[ "$(field pathname)" -gt 0 ] || fail "control: no pathname bind: $(result)"
 
