@@ -120,7 +120,7 @@ __attribute__((noreturn)) static void init_loop(pid_t command, const sigset_t *s
 
 static int drop_ids(const struct sj_sandbox *sb)
 {
-	if (sb->set_groups && setgroups(0, NULL) < 0) {
+	if (sb->set_groups && setgroups(sb->n_groups, sb->groups) < 0) {
 		/* A user namespace made with setgroups "deny" keeps its groups. */
 		char buf[16] = "";
 		int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
@@ -184,7 +184,7 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 
 	if ((r = drop_ids(sb)) < 0)
 		die_errno(r, "setting uid %u, gid %u", (unsigned)sb->uid, (unsigned)sb->gid);
-	if ((r = caps_restrict(sb->s->cap_keep)) < 0)
+	if ((r = caps_restrict(sb->s->cap_keep, sb->uid != 0)) < 0)
 		die_errno(r, "dropping capabilities");
 	enter_cwd(sb);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

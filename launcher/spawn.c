@@ -29,6 +29,7 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "env.h"
+#include "identity_lookup.h"
 #include "landlock.h"
 #include "learn.h"
 #include "listen_fds.h"
@@ -130,14 +131,18 @@ static int write_id_maps(pid_t pid, const struct sj_sandbox *sb)
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
 	if ((r = write_file(path, map)) < 0)
 		return r;
-	if (sb->caller_uid != 0)
-		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->gid, (unsigned)sb->caller_gid);
-	else if (sb->gid != 0)
-		snprintf(map, sizeof(map), "0 0 1\n%u %u 1\n", (unsigned)sb->gid, (unsigned)sb->gid);
-	else
-		snprintf(map, sizeof(map), "0 0 1\n");
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
-	return write_file(path, map);
+	if (sb->caller_uid != 0) {
+		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->gid, (unsigned)sb->caller_gid);
+		return write_file(path, map);
+	}
+	/* Root maps the supplementary groups too, or setgroups() fails with EINVAL. */
+	_cleanup_free_ char *gmap = malloc(340 * 24);
+	if (!gmap)
+		return -ENOMEM;
+	if ((r = identity_format_gid_map(sb->gid, sb->groups, sb->n_groups, gmap, 340 * 24)) < 0)
+		return r;
+	return write_file(path, gmap);
 }
 
 static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
@@ -252,6 +257,36 @@ static void remove_listen_paths(struct supervisor *sv)
 	strv_free(&sv->listen_paths);
 }
 
+/* Names are looked up now, while NSS can still reach nscd, sssd or userdbd. */
+static int prepare_identity(struct sj_sandbox *sb, const struct sj_settings *s)
+{
+	struct sj_identity id;
+	char err[512];
+	int r = identity_resolve(s, sb->caller_uid, sb->caller_gid, &id, err, sizeof(err));
+	if (r < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	sb->uid = id.uid;
+	sb->gid = id.gid;
+	sb->groups = TAKE_PTR(id.groups);
+	sb->n_groups = id.n_groups;
+	sb->set_groups = !(sb->userns && sb->caller_uid != 0);
+	/*
+	 * Rootless, setgroups(2) is denied and only the caller's gid is
+	 * mapped: groups asked for explicitly cannot be had. Those the user
+	 * database brings with --uid USER are left out, as documented.
+	 */
+	if (!sb->set_groups && s->groups_set) {
+		log_error("--groups: supplementary groups need root (in an unprivileged user namespace "
+			  "setgroups(2) is denied); leave --groups out or run sockjail as root");
+		return -EPERM;
+	}
+	if (!sb->set_groups)
+		sb->n_groups = 0;
+	return 0;
+}
+
 static int prepare(struct supervisor *sv, const struct sj_settings *s, char **command)
 {
 	struct sj_sandbox *sb = &sv->sb;
@@ -264,9 +299,8 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	sb->caller_uid = geteuid();
 	sb->caller_gid = getegid();
 	sb->userns = s->userns || !caps_effective_has(CAP_SYS_ADMIN);
-	sb->uid = s->uid_set ? s->uid : sb->caller_uid;
-	sb->gid = s->gid_set ? s->gid : sb->caller_gid;
-	sb->set_groups = !(sb->userns && sb->caller_uid != 0);
+	if ((r = prepare_identity(sb, s)) < 0)
+		return r;
 	if (!getcwd(sb->cwd, sizeof(sb->cwd)))
 		sb->cwd[0] = '\0';
 
@@ -480,6 +514,7 @@ static void cleanup(struct supervisor *sv)
 	seccomp_filter_prog_free(&sv->sb.filter);
 	env_free(sv->sb.envp);
 	free(sv->sb.inherited_names);
+	free(sv->sb.groups);
 }
 
 int spawn_run(const struct sj_settings *s, char **command)
