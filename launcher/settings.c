@@ -484,6 +484,9 @@ int settings_validate(const struct sj_settings *s, char *err, size_t errlen)
 			return fail(err, errlen, -EINVAL, "--listen %s: the socket must be inside a --run-dir",
 				    s->listen.v[i]);
 	}
+	if (s->wait == SJ_WAIT_ALL && s->pid == SJ_PID_HOST)
+		return fail(err, errlen, -EINVAL,
+			    "--wait all: needs the sandbox's own PID namespace to find the processes; drop --pid host");
 	if (s->learn && s->abstract != SJ_ABSTRACT_LOG && s->abstract != SJ_ABSTRACT_DENY)
 		return fail(err, errlen, -EINVAL, "--learn %s: cannot be combined with --abstract allow", s->learn);
 	return 0;

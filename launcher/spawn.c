@@ -30,6 +30,7 @@
 #include "cleanup.h"
 #include "env.h"
 #include "identity_lookup.h"
+#include "info_fd.h"
 #include "landlock.h"
 #include "learn.h"
 #include "listen_fds.h"
@@ -38,6 +39,7 @@
 #include "mount_plan.h"
 #include "netns.h"
 #include "notify.h"
+#include "proc_policy.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
 #include "util.h"
@@ -216,6 +218,7 @@ struct supervisor {
 	struct netns_veth veth; /* --net veth: its host end is deleted in cleanup() */
 	/* Socket files --listen creates on the host, unlinked at the end. */
 	struct sj_strv listen_paths;
+	struct sj_info info;         /* --info-fd */
 };
 
 /*
@@ -304,6 +307,10 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	if (!getcwd(sb->cwd, sizeof(sb->cwd)))
 		sb->cwd[0] = '\0';
 
+	if ((r = info_fd_check(s, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
 	if ((r = listen_fds_inherit(sb, err, sizeof(err))) < 0) {
 		log_error("%s", err);
 		return r;
@@ -403,7 +410,9 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 static void forward_signal(struct supervisor *sv)
 {
 	struct signalfd_siginfo si;
-	if (read(sv->sigfd, &si, sizeof(si)) == sizeof(si))
+	/* The terminal's own signals reached the sandbox's first process already. */
+	if (read(sv->sigfd, &si, sizeof(si)) == sizeof(si) &&
+	    proc_policy_forward_signal(si.ssi_code, getpgid(sv->pid) == getpgid(0)))
 		sys_pidfd_send_signal(sv->pidfd, (int)si.ssi_signo);
 }
 
@@ -450,8 +459,12 @@ static int serve(struct supervisor *sv)
 		if (pfds[1].revents & POLLIN)
 			forward_signal(sv);
 		if (sync_fd >= 0 && pfds[2].revents) {
-			int listener = recv_fd(sync_fd);
+			pid_t command_pid = 0;
+			int listener = recv_fd_pid(sync_fd, &command_pid), ri;
 			close(sync_fd);
+			/* COMMAND's process sent it: it runs now, and the kernel named its pid. */
+			if (listener >= 0 && (ri = info_fd_write(&sv->info, command_pid)) < 0)
+				log_errno(ri, "--info-fd %d", sb->s->info_fd);
 			sync_fd = sb->sync[0] = -1;
 			if (listener >= 0) {
 				struct sj_notify_config cfg = {
@@ -515,11 +528,13 @@ static void cleanup(struct supervisor *sv)
 	env_free(sv->sb.envp);
 	free(sv->sb.inherited_names);
 	free(sv->sb.groups);
+	if (sv->info.fd >= 0)
+		close(sv->info.fd);
 }
 
 int spawn_run(const struct sj_settings *s, char **command)
 {
-	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .sb.sync = { -1, -1 } };
+	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .sb.sync = { -1, -1 }, .info.fd = -1 };
 	sigset_t set, old;
 	int r, status = SJ_EXIT_FAILURE;
 
@@ -552,6 +567,10 @@ int spawn_run(const struct sj_settings *s, char **command)
 	snprintf(ns_path, sizeof(ns_path), "/proc/%d/ns/net", (int)pid);
 	if (stat(ns_path, &sv.netns) < 0) {
 		log_errno(-errno, "%s", ns_path);
+		goto out;
+	}
+	if ((r = info_fd_prepare(&sv.info, s, pid, sv.sb.sync[0])) < 0) {
+		log_errno(r, "--info-fd: reading the sandbox's namespaces");
 		goto out;
 	}
 	if (sv.sb.userns && (r = write_id_maps(pid, &sv.sb)) < 0) {
