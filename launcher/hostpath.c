@@ -36,7 +36,8 @@ int hostpath_normalize(const char *path, char *out, size_t len)
 		if (cl == 2 && c[0] == '.' && c[1] == '.') {
 			while (n > 0 && out[n] != '/')
 				n--;
-			/* out[n] is the slash before the last component, or n is 0. */
+			/* Cut at the slash before the last component (or at 0), for the next "..". */
+			out[n] = '\0';
 			continue;
 		}
 		if (n + 1 + cl >= len)
