@@ -26,6 +26,7 @@ struct sj_sandbox {
 	uid_t uid;         /* COMMAND's ids, inside the sandbox's user namespace */
 	gid_t gid;
 	bool set_groups;   /* setgroups(2) is allowed: clear supplementary groups */
+	bool uid_unmapped; /* no uid_map (idmap.h): COMMAND keeps the caller's uid */
 
 	char cwd[4096];    /* the caller's cwd, re-entered after the mounts ("" if none) */
 

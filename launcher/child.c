@@ -32,6 +32,7 @@
 #include "netns.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
+#include "startup_errors.h"
 #include "util.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -136,7 +137,7 @@ static int drop_ids(const struct sj_sandbox *sb)
 		return -errno;
 	if (setresgid(sb->gid, sb->gid, sb->gid) < 0)
 		return -errno;
-	if (setresuid(sb->uid, sb->uid, sb->uid) < 0)
+	if (!sb->uid_unmapped && setresuid(sb->uid, sb->uid, sb->uid) < 0)
 		return -errno;
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return -errno;
@@ -230,6 +231,10 @@ void child_main(const struct sj_sandbox *sb)
 		die_errno(r, "bringing up lo");
 	if ((r = mount_apply(&sb->plan, &failed)) < 0) {
 		const struct sj_mount_op *o = &sb->plan.ops[failed];
+		char why[512];
+		if ((o->kind == SJ_MOP_PROC || o->kind == SJ_MOP_SYSFS) &&
+		    startup_explain_mount(o->kind == SJ_MOP_PROC, sb->userns, r, why, sizeof(why)))
+			die("%s", why);
 		if (o->src)
 			die_errno(r, "%s %s: mounting on %s", o->origin, o->src, o->dst);
 		die_errno(r, "%s: mounting %s", o->origin, o->dst);

@@ -111,7 +111,16 @@ int emulate_translate_ids(const char *uid_map, const char *gid_map, struct sj_em
 
 	for (int i = 0; i < 4; i++) {
 		unsigned u, g;
-		if (map_id(uid_map, t->uid[i], &u) < 0 || map_id(gid_map, t->gid[i], &g) < 0)
+		/*
+		 * No uid_map at all (root without CAP_SETFCAP, idmap.h): nobody
+		 * inside can change uid, so the target has the kuid the
+		 * executor has; -1 makes setresuid()/setfsuid() keep it.
+		 */
+		if (uid_map[0] == '\0')
+			u = (unsigned)-1;
+		else if (map_id(uid_map, t->uid[i], &u) < 0)
+			return -EINVAL;
+		if (map_id(gid_map, t->gid[i], &g) < 0)
 			return -EINVAL;
 		uid[i] = u;
 		gid[i] = g;

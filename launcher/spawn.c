@@ -29,6 +29,7 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "env.h"
+#include "idmap.h"
 #include "landlock.h"
 #include "learn.h"
 #include "listen_fds.h"
@@ -39,6 +40,7 @@
 #include "notify.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
+#include "startup_errors.h"
 #include "util.h"
 
 extern char **environ;
@@ -111,33 +113,25 @@ static int make_run_dir(const char *path, uid_t uid, gid_t gid, bool chown_it, s
 	return 0;
 }
 
-static int write_id_maps(pid_t pid, const struct sj_sandbox *sb)
+/* Writes the planned maps; on failure *step names the file that refused. */
+static int write_id_maps(pid_t pid, const struct sj_id_plan *ids, const char **step)
 {
-	char path[64], map[128];
+	char path[64];
 	int r;
 
-	if (sb->caller_uid != 0) {
-		/* An unprivileged writer maps one id, and must give up setgroups first. */
+	if (ids->setgroups_deny) {
+		*step = "setgroups";
 		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
 		if ((r = write_file(path, "deny")) < 0 && r != -ENOENT)
 			return r;
-		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->uid, (unsigned)sb->caller_uid);
-	} else if (sb->uid != 0) {
-		snprintf(map, sizeof(map), "0 0 1\n%u %u 1\n", (unsigned)sb->uid, (unsigned)sb->uid);
-	} else {
-		snprintf(map, sizeof(map), "0 0 1\n");
 	}
+	*step = "uid_map";
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
-	if ((r = write_file(path, map)) < 0)
+	if (!ids->uid_unmapped && (r = write_file(path, ids->uid_map)) < 0)
 		return r;
-	if (sb->caller_uid != 0)
-		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->gid, (unsigned)sb->caller_gid);
-	else if (sb->gid != 0)
-		snprintf(map, sizeof(map), "0 0 1\n%u %u 1\n", (unsigned)sb->gid, (unsigned)sb->gid);
-	else
-		snprintf(map, sizeof(map), "0 0 1\n");
+	*step = "gid_map";
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
-	return write_file(path, map);
+	return write_file(path, ids->gid_map);
 }
 
 static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
@@ -151,7 +145,7 @@ static int block_forwarded_signals(sigset_t *set, sigset_t *old)
 }
 
 /* The sandbox as clone3() builds it; returns the child's pid and a pidfd. */
-static pid_t clone_sandbox(const struct sj_sandbox *sb, int *pidfd)
+static pid_t clone_sandbox(const struct sj_sandbox *sb, int *pidfd, bool *used_clone2)
 {
 	const struct sj_settings *s = sb->s;
 	uint64_t flags = CLONE_NEWNS | CLONE_PIDFD;
@@ -173,8 +167,10 @@ static pid_t clone_sandbox(const struct sj_sandbox *sb, int *pidfd)
 	 * NULL stack forks the same way, and returns the pidfd through the
 	 * parent_tid argument.
 	 */
-	if (pid < 0 && errno == ENOSYS)
+	if (pid < 0 && errno == ENOSYS) {
+		*used_clone2 = true;
 		pid = syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, pidfd, NULL, 0UL);
+	}
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
@@ -209,6 +205,8 @@ struct supervisor {
 	struct sj_notify *notify;
 	struct stat netns; /* the sandbox's network namespace, for notify */
 	struct netns_veth veth; /* --net veth: its host end is deleted in cleanup() */
+	struct sj_id_caller caller; /* euid, egid and capabilities, for the id plan and its errors */
+	struct sj_id_plan ids;
 	/* Socket files --listen creates on the host, unlinked at the end. */
 	struct sj_strv listen_paths;
 };
@@ -263,10 +261,21 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	sb->sync[0] = sb->sync[1] = -1;
 	sb->caller_uid = geteuid();
 	sb->caller_gid = getegid();
-	sb->userns = s->userns || !caps_effective_has(CAP_SYS_ADMIN);
 	sb->uid = s->uid_set ? s->uid : sb->caller_uid;
 	sb->gid = s->gid_set ? s->gid : sb->caller_gid;
-	sb->set_groups = !(sb->userns && sb->caller_uid != 0);
+	sv->caller = (struct sj_id_caller){ .euid = sb->caller_uid,
+					    .egid = sb->caller_gid,
+					    .cap_sys_admin = caps_effective_has(CAP_SYS_ADMIN),
+					    .cap_setuid = caps_effective_has(CAP_SETUID),
+					    .cap_setgid = caps_effective_has(CAP_SETGID),
+					    .cap_setfcap = caps_effective_has(CAP_SETFCAP) };
+	if ((r = idmap_plan(&sv->caller, s->userns, false, sb->uid, sb->gid, &sv->ids, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	sb->uid_unmapped = sv->ids.uid_unmapped;
+	sb->userns = sv->ids.userns;
+	sb->set_groups = sv->ids.set_groups;
 	if (!getcwd(sb->cwd, sizeof(sb->cwd)))
 		sb->cwd[0] = '\0';
 
@@ -305,6 +314,16 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	if ((r = mount_plan_build(s, &sb->plan)) < 0) {
 		log_errno(r, "building the mount plan");
 		return r;
+	}
+	/* An unmapped uid cannot create a mount point in the sandbox's own tmpfs (EOVERFLOW). */
+	for (size_t i = 0; sb->uid_unmapped && i < sb->plan.n; i++) {
+		if (sb->plan.ops[i].create_dst) {
+			log_error("%s %s: root without CAP_SETFCAP gets an unmapped uid in the sandbox's user "
+				  "namespace, which cannot create its mount point; give sockjail CAP_SETFCAP "
+				  "(a container: --cap-add SETFCAP)",
+				  sb->plan.ops[i].origin, sb->plan.ops[i].dst);
+			return -EPERM;
+		}
 	}
 	if (!(sb->envp = env_build(environ, s))) {
 		log_errno(-ENOMEM, "environment");
@@ -500,9 +519,15 @@ int spawn_run(const struct sj_settings *s, char **command)
 	}
 	if (prepare(&sv, s, command) < 0)
 		goto out;
-	pid_t pid = clone_sandbox(&sv.sb, &sv.pidfd);
+	bool used_clone2 = false;
+	pid_t pid = clone_sandbox(&sv.sb, &sv.pidfd, &used_clone2);
 	if (pid < 0) {
-		log_errno(pid, "creating the sandbox's namespaces (clone3)");
+		struct sj_startup_probe probe;
+		char why[768];
+		startup_probe(&probe);
+		probe.in_userns_clone = sv.sb.userns;
+		startup_explain_clone(&probe, used_clone2, true, pid, why, sizeof(why));
+		log_error("%s", why);
 		goto out;
 	}
 	sv.pid = pid;
@@ -519,8 +544,10 @@ int spawn_run(const struct sj_settings *s, char **command)
 		log_errno(-errno, "%s", ns_path);
 		goto out;
 	}
-	if (sv.sb.userns && (r = write_id_maps(pid, &sv.sb)) < 0) {
-		log_errno(r, "writing the user namespace's id maps");
+	const char *map_step = "";
+	if (sv.sb.userns && (r = write_id_maps(pid, &sv.ids, &map_step)) < 0) {
+		const char *why = idmap_explain(&sv.caller, map_step, r);
+		log_error("writing the user namespace's %s: %s%s%s", map_step, strerror(-r), why[0] ? ": " : "", why);
 		goto out;
 	}
 	/* The child waits for "g" before it brings lo up: eth0 is ready by then. */
