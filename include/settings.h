@@ -73,6 +73,11 @@ struct sj_settings {
 	bool quiet;
 	char *audit; /* NULL, a path, or "-" for stderr */
 	char *learn;
+
+	/* --gate-only: no namespaces; what needs one, given explicitly, is refused. */
+	bool gate_only;
+	bool net_private_set; /* --net none|veth given */
+	bool pid_private_set; /* --pid private given */
 };
 
 /* Option ids: the short option letter where there is one. */
@@ -108,6 +113,7 @@ enum sj_opt_id {
 	SJ_OPT_CLEARENV,
 	SJ_OPT_AUDIT,
 	SJ_OPT_LEARN,
+	SJ_OPT_GATE_ONLY,
 };
 
 #define SJ_OPTF_ARG 0x1      /* takes an argument */

@@ -148,7 +148,8 @@ static int block_forwarded_signals(sigset_t *set, sigset_t *old)
 static pid_t clone_sandbox(const struct sj_sandbox *sb, int *pidfd, bool *used_clone2)
 {
 	const struct sj_settings *s = sb->s;
-	uint64_t flags = CLONE_NEWNS | CLONE_PIDFD;
+	/* --gate-only: a plain fork (the settings made net and pid "host"). */
+	uint64_t flags = CLONE_PIDFD | (s->gate_only ? 0 : CLONE_NEWNS);
 	if (s->net != SJ_NET_HOST)
 		flags |= CLONE_NEWNET;
 	if (s->pid != SJ_PID_HOST)
@@ -269,7 +270,7 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 					    .cap_setuid = caps_effective_has(CAP_SETUID),
 					    .cap_setgid = caps_effective_has(CAP_SETGID),
 					    .cap_setfcap = caps_effective_has(CAP_SETFCAP) };
-	if ((r = idmap_plan(&sv->caller, s->userns, false, sb->uid, sb->gid, &sv->ids, err, sizeof(err))) < 0) {
+	if ((r = idmap_plan(&sv->caller, s->userns, s->gate_only, sb->uid, sb->gid, &sv->ids, err, sizeof(err))) < 0) {
 		log_error("%s", err);
 		return r;
 	}
@@ -526,7 +527,7 @@ int spawn_run(const struct sj_settings *s, char **command)
 		char why[768];
 		startup_probe(&probe);
 		probe.in_userns_clone = sv.sb.userns;
-		startup_explain_clone(&probe, used_clone2, true, pid, why, sizeof(why));
+		startup_explain_clone(&probe, used_clone2, !s->gate_only, pid, why, sizeof(why));
 		log_error("%s", why);
 		goto out;
 	}

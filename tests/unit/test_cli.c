@@ -142,7 +142,7 @@ static void test_option_table(void **state)
 			assert_int_not_equal(o->id, p->id);
 		}
 	}
-	assert_int_equal(n, 30);
+	assert_int_equal(n, 31);
 	assert_int_equal(settings_option_by_name("quiet")->short_name, 'q');
 	assert_int_equal(settings_option_by_name("profile")->short_name, 'p');
 	assert_int_equal(settings_option_by_name("help")->short_name, 'h');
@@ -198,6 +198,9 @@ static const struct words valid_cases[] = {
 	{ { "--help" } },
 	{ { "-h" } },
 	{ { "--version" } },
+	{ { "--gate-only", "--", "true" } },
+	{ { "--gate-only", "--net", "host", "--pid", "host", "--listen", "tcp:127.0.0.1:8080", "--", "true" } },
+	{ { "--net", "host", "--gate-only", "--", "true" } },
 };
 
 struct bad_case {
@@ -261,6 +264,23 @@ static const struct bad_case bad_cases[] = {
 	{ { { "--print-filter", "--", "ls" } }, "unexpected argument 'ls' after --print-filter" },
 	{ { { "--help=1" } }, "--help takes no argument" },
 	{ { { "--version=1" } }, "--version takes no argument" },
+	{ { { "--gate-only=1", "--", "true" } }, "--gate-only takes no argument" },
+	{ { { "--gate-only", "--run-dir", "/run/app", "--", "true" } },
+	  "--gate-only: --run-dir needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--run-socket", "/run/x", "--gate-only", "--", "true" } },
+	  "--gate-only: --run-socket needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--gate-only", "--tmpfs", "/tmp", "--", "true" } },
+	  "--gate-only: --tmpfs needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--gate-only", "--ro-bind", "/usr", "--", "true" } },
+	  "--gate-only: --ro-bind needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--net", "none", "--gate-only", "--", "true" } },
+	  "--gate-only: --net none|veth needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--gate-only", "--net", "veth:10.0.0.1/24,10.0.0.2/24", "--", "true" } },
+	  "--gate-only: --net none|veth needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--gate-only", "--pid", "private", "--", "true" } },
+	  "--gate-only: --pid private needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--userns", "--gate-only", "--", "true" } },
+	  "--gate-only: --userns needs a namespace of its own, which --gate-only does not create" },
 };
 
 /* The tables above name every option but the two that read profiles. */

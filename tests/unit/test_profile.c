@@ -282,6 +282,7 @@ static const struct directive_case directive_cases[] = {
 	{ "userns", NULL, "yes" },
 	{ "clearenv", NULL, "all" },
 	{ "quiet", NULL, "1" },
+	{ "gate-only", NULL, "yes" },
 };
 
 /* The value a profile word stands for (only the quoting the table uses). */
