@@ -16,6 +16,7 @@ struct sj_startup_probe {
 	long max_user_namespaces;     /* -1 if unknown */
 	long unprivileged_userns;     /* kernel.unprivileged_userns_clone, -1 if the kernel lacks it */
 	bool in_userns_clone;         /* a new user namespace was asked for */
+	bool euid_unmapped;           /* our euid has no mapping in our own user namespace */
 };
 
 void startup_probe(struct sj_startup_probe *p);

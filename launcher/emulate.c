@@ -30,6 +30,7 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "landlock.h"
+#include "procfs.h"
 #include "util.h"
 
 static int parse_ids(const char *line, unsigned out[4])
@@ -157,7 +158,7 @@ static bool same_ns(int fd, const char *self)
 static int read_proc(pid_t tid, const char *name, char *buf, size_t len)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, name);
+	snprintf(path, sizeof(path), "/proc/%d/%s", procfs_pid(tid), name);
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -178,7 +179,7 @@ int emulate_target_open(pid_t tid, struct sj_emulate_target *t)
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		*fds[i] = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
-		snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, names[i]);
+		snprintf(path, sizeof(path), "/proc/%d/%s", procfs_pid(tid), names[i]);
 		*fds[i] = open(path, (i < 2 ? O_PATH | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
 		if (*fds[i] < 0) {
 			r = -errno;

@@ -38,6 +38,7 @@
 #include "mount_plan.h"
 #include "netns.h"
 #include "notify.h"
+#include "procfs.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
 #include "startup_errors.h"
@@ -121,16 +122,16 @@ static int write_id_maps(pid_t pid, const struct sj_id_plan *ids, const char **s
 
 	if (ids->setgroups_deny) {
 		*step = "setgroups";
-		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+		snprintf(path, sizeof(path), "/proc/%d/setgroups", procfs_pid(pid));
 		if ((r = write_file(path, "deny")) < 0 && r != -ENOENT)
 			return r;
 	}
 	*step = "uid_map";
-	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", procfs_pid(pid));
 	if (!ids->uid_unmapped && (r = write_file(path, ids->uid_map)) < 0)
 		return r;
 	*step = "gid_map";
-	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", procfs_pid(pid));
 	return write_file(path, ids->gid_map);
 }
 
@@ -259,6 +260,13 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 
 	sb->s = s;
 	sb->command = command;
+	/* Every /proc/<pid> below names our processes by their number in this /proc. */
+	if (procfs_init() == SJ_PROCFS_FOREIGN) {
+		log_error("/proc does not show sockjail itself (no /proc/self: it is missing, or mounted for a "
+			  "PID namespace that cannot see sockjail's), so no process of the sandbox can be found "
+			  "there: mount a /proc for sockjail's PID namespace (unshare --pid --fork --mount-proc)");
+		return -ESRCH;
+	}
 	sb->sync[0] = sb->sync[1] = -1;
 	sb->caller_uid = geteuid();
 	sb->caller_gid = getegid();
@@ -540,7 +548,7 @@ int spawn_run(const struct sj_settings *s, char **command)
 	 * quick as true may be gone, and /proc/<pid>/ns with it.
 	 */
 	char ns_path[64];
-	snprintf(ns_path, sizeof(ns_path), "/proc/%d/ns/net", (int)pid);
+	snprintf(ns_path, sizeof(ns_path), "/proc/%d/ns/net", procfs_pid(pid));
 	if (stat(ns_path, &sv.netns) < 0) {
 		log_errno(-errno, "%s", ns_path);
 		goto out;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static long read_long(const char *path)
 {
@@ -32,6 +33,8 @@ void startup_probe(struct sj_startup_probe *p)
 		fclose(f);
 	}
 	p->max_user_namespaces = read_long("/proc/sys/user/max_user_namespaces");
+	/* An unmapped uid shows as the overflow uid, and may not create a user namespace. */
+	p->euid_unmapped = (long)geteuid() == read_long("/proc/sys/kernel/overflowuid");
 	p->unprivileged_userns = read_long("/proc/sys/kernel/unprivileged_userns_clone");
 }
 
@@ -53,6 +56,10 @@ void startup_explain_clone(const struct sj_startup_probe *p, bool used_clone2, b
 	} else if (err == -EPERM && p->in_userns_clone && p->unprivileged_userns == 0) {
 		why = "unprivileged user namespaces are off (sysctl kernel.unprivileged_userns_clone=0): set it "
 		      "to 1, run sockjail as root, or use --gate-only";
+	} else if (err == -EPERM && p->in_userns_clone && p->euid_unmapped) {
+		why = "sockjail's uid is not mapped in the user namespace it runs in (it shows as the overflow "
+		      "uid), and the kernel lets only mapped ids create a user namespace: write a uid_map for it "
+		      "(unshare --map-root-user or --map-current-user)";
 	} else if (err == -EPERM && p->in_userns_clone) {
 		why = "this process may not create a user namespace (a chroot, a security module or the container "
 		      "refuses it): use --gate-only, or let the container create user namespaces";

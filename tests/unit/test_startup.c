@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "idmap.h"
+#include "procfs.h"
 #include "startup_errors.h"
 
 static struct sj_id_plan plan_ok(struct sj_id_caller c, bool want_userns, bool none, uid_t uid, gid_t gid)
@@ -136,6 +137,29 @@ static void test_mount_messages(void **state)
 	assert_false(startup_explain_mount(true, true, -ENOENT, buf, sizeof(buf)));
 }
 
+static void test_procfs_fdinfo(void **state)
+{
+	long pid;
+	int levels;
+	/* Our own /proc: one level. */
+	assert_int_equal(procfs_parse_fdinfo("\npos:\t0\nflags:\t02000002\nPid:\t4242\nNSpid:\t4242\n", &pid, &levels), 0);
+	assert_int_equal(pid, 4242);
+	assert_int_equal(levels, 1);
+	assert_int_equal(procfs_mode_of(pid, levels), SJ_PROCFS_SAME);
+	/* unshare -pf without --mount-proc: the host's /proc sees us as 28000, we are 1. */
+	assert_int_equal(procfs_parse_fdinfo("\nPid:\t28000\nNSpid:\t28000\t1\n", &pid, &levels), 0);
+	assert_int_equal(pid, 28000);
+	assert_int_equal(levels, 2);
+	assert_int_equal(procfs_mode_of(pid, levels), SJ_PROCFS_ANCESTOR);
+	/* A /proc that cannot see the process. */
+	assert_int_equal(procfs_parse_fdinfo("\nPid:\t0\nNSpid:\t0\n", &pid, &levels), 0);
+	assert_int_equal(procfs_mode_of(pid, levels), SJ_PROCFS_FOREIGN);
+	/* Kernels before NSpid in fdinfo (5.3-5.x): one level assumed. */
+	assert_int_equal(procfs_parse_fdinfo("\nPid:\t7\n", &pid, &levels), 0);
+	assert_int_equal(levels, 1);
+	assert_int_equal(procfs_parse_fdinfo("\npos:\t0\n", &pid, &levels), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_nonroot_sysadmin_and_gate_only),
 		cmocka_unit_test(test_clone_messages),
 		cmocka_unit_test(test_mount_messages),
+		cmocka_unit_test(test_procfs_fdinfo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
