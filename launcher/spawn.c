@@ -252,10 +252,32 @@ static void remove_listen_paths(struct supervisor *sv)
 	strv_free(&sv->listen_paths);
 }
 
+int spawn_check_run_sockets(const struct sj_settings *s, bool warn_only)
+{
+	char what[4200];
+	int first = 0;
+
+	for (size_t i = 0; i < s->run_sockets.n; i++) {
+		struct stat st;
+		if (stat(s->run_sockets.v[i], &st) == 0)
+			continue;
+		int r = -errno;
+		settings_describe(s, SJ_OPT_RUN_SOCKET, s->run_sockets.v[i], what, sizeof(what));
+		if (!warn_only) {
+			log_errno(r, "%s", what);
+			return r;
+		}
+		log_warn("%s: %s (it must exist when the sandbox starts)", what, strerror(-r));
+		if (!first)
+			first = r;
+	}
+	return first;
+}
+
 static int prepare(struct supervisor *sv, const struct sj_settings *s, char **command)
 {
 	struct sj_sandbox *sb = &sv->sb;
-	char err[512], warn[512];
+	char err[512], warn[512], what[4200];
 	int r;
 
 	sb->s = s;
@@ -340,20 +362,15 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	}
 
 	/* What must exist on the host is checked now, not half-way through. */
-	for (size_t i = 0; i < s->run_sockets.n; i++) {
-		struct stat st;
-		if (stat(s->run_sockets.v[i], &st) < 0) {
-			r = -errno;
-			log_errno(r, "--run-socket %s", s->run_sockets.v[i]);
-			return r;
-		}
-	}
+	if ((r = spawn_check_run_sockets(s, false)) < 0)
+		return r;
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		struct stat st;
 		const struct sj_mount_req *m = &s->mounts[i];
 		if (m->src && stat(m->src, &st) < 0) {
 			r = -errno;
-			log_errno(r, "--%s %s", m->kind == SJ_MOUNT_BIND ? "bind" : "ro-bind", m->src);
+			log_errno(r, "%s", settings_describe(s, m->kind == SJ_MOUNT_BIND ? SJ_OPT_BIND : SJ_OPT_RO_BIND,
+							     m->src, what, sizeof(what)));
 			return r;
 		}
 	}
@@ -364,7 +381,7 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 			sv->audit = fopen(s->audit, "ae");
 		if (!sv->audit) {
 			r = -errno;
-			log_errno(r, "--audit %s", s->audit);
+			log_errno(r, "%s", settings_describe(s, SJ_OPT_AUDIT, s->audit, what, sizeof(what)));
 			return r;
 		}
 		if (strcmp(s->audit, "-") == 0)
@@ -382,7 +399,7 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	bool chown_dirs = sb->caller_uid == 0;
 	for (size_t i = 0; i < s->run_dirs.n; i++) {
 		if ((r = make_run_dir(s->run_dirs.v[i], sb->uid, sb->gid, chown_dirs, &sv->dirs)) < 0) {
-			log_errno(r, "--run-dir %s", s->run_dirs.v[i]);
+			log_errno(r, "%s", settings_describe(s, SJ_OPT_RUN_DIR, s->run_dirs.v[i], what, sizeof(what)));
 			return r;
 		}
 	}

@@ -139,3 +139,16 @@ int sys_pidfd_getfd(int pidfd, int fd)
 	long r = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 	return r < 0 ? -errno : (int)r;
 }
+
+bool var_run_is_run(void)
+{
+	_cleanup_close_ int var = open("/var", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	char target[16];
+	ssize_t n;
+
+	if (var < 0 || (n = readlinkat(var, "run", target, sizeof(target) - 1)) < 0)
+		return false;
+	target[n] = '\0';
+	return strcmp(target, "/run") == 0 || strcmp(target, "/run/") == 0 || strcmp(target, "../run") == 0 ||
+	       strcmp(target, "../run/") == 0;
+}
