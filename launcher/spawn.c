@@ -29,7 +29,9 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "env.h"
+#include "identity_lookup.h"
 #include "idmap.h"
+#include "info_fd.h"
 #include "landlock.h"
 #include "learn.h"
 #include "listen_fds.h"
@@ -38,6 +40,7 @@
 #include "mount_plan.h"
 #include "netns.h"
 #include "notify.h"
+#include "proc_policy.h"
 #include "procfs.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
@@ -115,7 +118,7 @@ static int make_run_dir(const char *path, uid_t uid, gid_t gid, bool chown_it, s
 }
 
 /* Writes the planned maps; on failure *step names the file that refused. */
-static int write_id_maps(pid_t pid, const struct sj_id_plan *ids, const char **step)
+static int write_id_maps(pid_t pid, const struct sj_id_plan *ids, const struct sj_sandbox *sb, const char **step)
 {
 	char path[64];
 	int r;
@@ -132,7 +135,15 @@ static int write_id_maps(pid_t pid, const struct sj_id_plan *ids, const char **s
 		return r;
 	*step = "gid_map";
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", procfs_pid(pid));
-	return write_file(path, ids->gid_map);
+	if (ids->setgroups_deny)
+		return write_file(path, ids->gid_map);
+	/* Root with CAP_SETGID maps the supplementary groups too, or setgroups() fails with EINVAL. */
+	_cleanup_free_ char *gmap = malloc(340 * 24);
+	if (!gmap)
+		return -ENOMEM;
+	if ((r = identity_format_gid_map(sb->gid, sb->groups, sb->n_groups, gmap, 340 * 24)) < 0)
+		return r;
+	return write_file(path, gmap);
 }
 
 static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
@@ -211,6 +222,7 @@ struct supervisor {
 	struct sj_id_plan ids;
 	/* Socket files --listen creates on the host, unlinked at the end. */
 	struct sj_strv listen_paths;
+	struct sj_info info;         /* --info-fd */
 };
 
 /*
@@ -274,6 +286,44 @@ int spawn_check_run_sockets(const struct sj_settings *s, bool warn_only)
 	return first;
 }
 
+/* Names are looked up now, while NSS can still reach nscd, sssd or userdbd. */
+static int prepare_identity(struct supervisor *sv, const struct sj_settings *s)
+{
+	struct sj_sandbox *sb = &sv->sb;
+	struct sj_identity id;
+	char err[512];
+	int r = identity_resolve(s, sb->caller_uid, sb->caller_gid, &id, err, sizeof(err));
+	if (r < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	sb->uid = id.uid;
+	sb->gid = id.gid;
+	sb->groups = TAKE_PTR(id.groups);
+	sb->n_groups = id.n_groups;
+	/* Which ids the user namespace maps, and whether setgroups(2) is possible (idmap.h). */
+	if ((r = idmap_plan(&sv->caller, s->userns, s->gate_only, sb->uid, sb->gid, &sv->ids, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	sb->uid_unmapped = sv->ids.uid_unmapped;
+	sb->userns = sv->ids.userns;
+	sb->set_groups = sv->ids.set_groups;
+	/*
+	 * Without setgroups(2) (setgroups denied in the user namespace, or
+	 * no CAP_SETGID) groups asked for explicitly cannot be had. Those the
+	 * user database brings with --uid USER are left out, as documented.
+	 */
+	if (!sb->set_groups && s->groups_set) {
+		log_error("--groups: supplementary groups need root with CAP_SETGID (in an unprivileged user "
+			  "namespace setgroups(2) is denied); leave --groups out or run sockjail as root");
+		return -EPERM;
+	}
+	if (!sb->set_groups)
+		sb->n_groups = 0;
+	return 0;
+}
+
 static int prepare(struct supervisor *sv, const struct sj_settings *s, char **command)
 {
 	struct sj_sandbox *sb = &sv->sb;
@@ -292,24 +342,21 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	sb->sync[0] = sb->sync[1] = -1;
 	sb->caller_uid = geteuid();
 	sb->caller_gid = getegid();
-	sb->uid = s->uid_set ? s->uid : sb->caller_uid;
-	sb->gid = s->gid_set ? s->gid : sb->caller_gid;
 	sv->caller = (struct sj_id_caller){ .euid = sb->caller_uid,
 					    .egid = sb->caller_gid,
 					    .cap_sys_admin = caps_effective_has(CAP_SYS_ADMIN),
 					    .cap_setuid = caps_effective_has(CAP_SETUID),
 					    .cap_setgid = caps_effective_has(CAP_SETGID),
 					    .cap_setfcap = caps_effective_has(CAP_SETFCAP) };
-	if ((r = idmap_plan(&sv->caller, s->userns, s->gate_only, sb->uid, sb->gid, &sv->ids, err, sizeof(err))) < 0) {
-		log_error("%s", err);
+	if ((r = prepare_identity(sv, s)) < 0)
 		return r;
-	}
-	sb->uid_unmapped = sv->ids.uid_unmapped;
-	sb->userns = sv->ids.userns;
-	sb->set_groups = sv->ids.set_groups;
 	if (!getcwd(sb->cwd, sizeof(sb->cwd)))
 		sb->cwd[0] = '\0';
 
+	if ((r = info_fd_check(s, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
 	if ((r = listen_fds_inherit(sb, err, sizeof(err))) < 0) {
 		log_error("%s", err);
 		return r;
@@ -414,7 +461,9 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 static void forward_signal(struct supervisor *sv)
 {
 	struct signalfd_siginfo si;
-	if (read(sv->sigfd, &si, sizeof(si)) == sizeof(si))
+	/* The terminal's own signals reached the sandbox's first process already. */
+	if (read(sv->sigfd, &si, sizeof(si)) == sizeof(si) &&
+	    proc_policy_forward_signal(si.ssi_code, getpgid(sv->pid) == getpgid(0)))
 		sys_pidfd_send_signal(sv->pidfd, (int)si.ssi_signo);
 }
 
@@ -461,8 +510,12 @@ static int serve(struct supervisor *sv)
 		if (pfds[1].revents & POLLIN)
 			forward_signal(sv);
 		if (sync_fd >= 0 && pfds[2].revents) {
-			int listener = recv_fd(sync_fd);
+			pid_t command_pid = 0;
+			int listener = recv_fd_pid(sync_fd, &command_pid), ri;
 			close(sync_fd);
+			/* COMMAND's process sent it: it runs now, and the kernel named its pid. */
+			if (listener >= 0 && (ri = info_fd_write(&sv->info, command_pid)) < 0)
+				log_errno(ri, "--info-fd %d", sb->s->info_fd);
 			sync_fd = sb->sync[0] = -1;
 			if (listener >= 0) {
 				struct sj_notify_config cfg = {
@@ -525,11 +578,14 @@ static void cleanup(struct supervisor *sv)
 	seccomp_filter_prog_free(&sv->sb.filter);
 	env_free(sv->sb.envp);
 	free(sv->sb.inherited_names);
+	free(sv->sb.groups);
+	if (sv->info.fd >= 0)
+		close(sv->info.fd);
 }
 
 int spawn_run(const struct sj_settings *s, char **command)
 {
-	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .sb.sync = { -1, -1 } };
+	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .sb.sync = { -1, -1 }, .info.fd = -1 };
 	sigset_t set, old;
 	int r, status = SJ_EXIT_FAILURE;
 
@@ -570,8 +626,12 @@ int spawn_run(const struct sj_settings *s, char **command)
 		log_errno(-errno, "%s", ns_path);
 		goto out;
 	}
+	if ((r = info_fd_prepare(&sv.info, s, pid, sv.sb.sync[0])) < 0) {
+		log_errno(r, "--info-fd: reading the sandbox's namespaces");
+		goto out;
+	}
 	const char *map_step = "";
-	if (sv.sb.userns && (r = write_id_maps(pid, &sv.ids, &map_step)) < 0) {
+	if (sv.sb.userns && (r = write_id_maps(pid, &sv.ids, &sv.sb, &map_step)) < 0) {
 		const char *why = idmap_explain(&sv.caller, map_step, r);
 		log_error("writing the user namespace's %s: %s%s%s", map_step, strerror(-r), why[0] ? ": " : "", why);
 		goto out;
