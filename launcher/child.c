@@ -194,6 +194,15 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 		close(sb->sync[1]);
 	}
 
+	/*
+	 * landlock_restrict_self() needs no_new_privs or CAP_SYS_ADMIN in our
+	 * user namespace; with --gate-only in a container without that
+	 * capability there is no namespace of ours to have it in. Setting it
+	 * now changes nothing for the id and capability changes below (it
+	 * only stops execve() from granting privileges).
+	 */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno(-errno, "PR_SET_NO_NEW_PRIVS");
 	if ((r = landlock_apply(sb->s, sb->landlock_abi, &step)) < 0)
 		die_errno(r, "%s", step);
 
