@@ -28,6 +28,7 @@ struct sj_sandbox {
 	bool set_groups;   /* setgroups(2) is allowed: set groups (none unless given) */
 	gid_t *groups;     /* COMMAND's supplementary groups (--groups, --uid USER) */
 	size_t n_groups;
+	bool uid_unmapped; /* no uid_map (idmap.h): COMMAND keeps the caller's uid */
 
 	char cwd[4096];    /* the caller's cwd, re-entered after the mounts ("" if none) */
 

@@ -34,6 +34,7 @@
 #include "reaper.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
+#include "startup_errors.h"
 #include "util.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -154,7 +155,7 @@ static int drop_ids(const struct sj_sandbox *sb)
 		return -errno;
 	if (setresgid(sb->gid, sb->gid, sb->gid) < 0)
 		return -errno;
-	if (setresuid(sb->uid, sb->uid, sb->uid) < 0)
+	if (!sb->uid_unmapped && setresuid(sb->uid, sb->uid, sb->uid) < 0)
 		return -errno;
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return -errno;
@@ -193,6 +194,15 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 		close(sb->sync[1]);
 	}
 
+	/*
+	 * landlock_restrict_self() needs no_new_privs or CAP_SYS_ADMIN in our
+	 * user namespace; with --gate-only in a container without that
+	 * capability there is no namespace of ours to have it in. Setting it
+	 * now changes nothing for the id and capability changes below (it
+	 * only stops execve() from granting privileges).
+	 */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno(-errno, "PR_SET_NO_NEW_PRIVS");
 	if ((r = landlock_apply(sb->s, sb->landlock_abi, &step)) < 0)
 		die_errno(r, "%s", step);
 
@@ -258,6 +268,10 @@ void child_main(const struct sj_sandbox *sb)
 			die("%s %s: replaced on the host while sockjail was starting (%s is no longer what was "
 			    "checked); not mounting it",
 			    o->origin, o->src, o->pinned);
+		char why[512];
+		if ((o->kind == SJ_MOP_PROC || o->kind == SJ_MOP_SYSFS) &&
+		    startup_explain_mount(o->kind == SJ_MOP_PROC, sb->userns, r, why, sizeof(why)))
+			die("%s", why);
 		if (o->src)
 			die_errno(r, "%s %s: mounting on %s", o->origin, o->src, o->dst);
 		die_errno(r, "%s: mounting %s", o->origin, o->dst);

@@ -31,6 +31,7 @@
 #include "env.h"
 #include "hostpath.h"
 #include "identity_lookup.h"
+#include "idmap.h"
 #include "info_fd.h"
 #include "landlock.h"
 #include "learn.h"
@@ -41,37 +42,35 @@
 #include "netns.h"
 #include "notify.h"
 #include "proc_policy.h"
+#include "procfs.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
+#include "startup_errors.h"
 #include "util.h"
 
 extern char **environ;
 
-static int write_id_maps(pid_t pid, const struct sj_sandbox *sb)
+/* Writes the planned maps; on failure *step names the file that refused. */
+static int write_id_maps(pid_t pid, const struct sj_id_plan *ids, const struct sj_sandbox *sb, const char **step)
 {
-	char path[64], map[128];
+	char path[64];
 	int r;
 
-	if (sb->caller_uid != 0) {
-		/* An unprivileged writer maps one id, and must give up setgroups first. */
-		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+	if (ids->setgroups_deny) {
+		*step = "setgroups";
+		snprintf(path, sizeof(path), "/proc/%d/setgroups", procfs_pid(pid));
 		if ((r = write_file(path, "deny")) < 0 && r != -ENOENT)
 			return r;
-		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->uid, (unsigned)sb->caller_uid);
-	} else if (sb->uid != 0) {
-		snprintf(map, sizeof(map), "0 0 1\n%u %u 1\n", (unsigned)sb->uid, (unsigned)sb->uid);
-	} else {
-		snprintf(map, sizeof(map), "0 0 1\n");
 	}
-	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
-	if ((r = write_file(path, map)) < 0)
+	*step = "uid_map";
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", procfs_pid(pid));
+	if (!ids->uid_unmapped && (r = write_file(path, ids->uid_map)) < 0)
 		return r;
-	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
-	if (sb->caller_uid != 0) {
-		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->gid, (unsigned)sb->caller_gid);
-		return write_file(path, map);
-	}
-	/* Root maps the supplementary groups too, or setgroups() fails with EINVAL. */
+	*step = "gid_map";
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", procfs_pid(pid));
+	if (ids->setgroups_deny)
+		return write_file(path, ids->gid_map);
+	/* Root with CAP_SETGID maps the supplementary groups too, or setgroups() fails with EINVAL. */
 	_cleanup_free_ char *gmap = malloc(340 * 24);
 	if (!gmap)
 		return -ENOMEM;
@@ -91,10 +90,11 @@ static int block_forwarded_signals(sigset_t *set, sigset_t *old)
 }
 
 /* The sandbox as clone3() builds it; returns the child's pid and a pidfd. */
-static pid_t clone_sandbox(const struct sj_sandbox *sb, int *pidfd)
+static pid_t clone_sandbox(const struct sj_sandbox *sb, int *pidfd, bool *used_clone2)
 {
 	const struct sj_settings *s = sb->s;
-	uint64_t flags = CLONE_NEWNS | CLONE_PIDFD;
+	/* --gate-only: a plain fork (the settings made net and pid "host"). */
+	uint64_t flags = CLONE_PIDFD | (s->gate_only ? 0 : CLONE_NEWNS);
 	if (s->net != SJ_NET_HOST)
 		flags |= CLONE_NEWNET;
 	if (s->pid != SJ_PID_HOST)
@@ -113,8 +113,10 @@ static pid_t clone_sandbox(const struct sj_sandbox *sb, int *pidfd)
 	 * NULL stack forks the same way, and returns the pidfd through the
 	 * parent_tid argument.
 	 */
-	if (pid < 0 && errno == ENOSYS)
+	if (pid < 0 && errno == ENOSYS) {
+		*used_clone2 = true;
 		pid = syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, pidfd, NULL, 0UL);
+	}
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
@@ -151,6 +153,8 @@ struct supervisor {
 	struct sj_notify *notify;
 	struct stat netns; /* the sandbox's network namespace, for notify */
 	struct netns_veth veth; /* --net veth: its host end is deleted in cleanup() */
+	struct sj_id_caller caller; /* euid, egid and capabilities, for the id plan and its errors */
+	struct sj_id_plan ids;
 	struct sj_info info;         /* --info-fd */
 };
 
@@ -274,8 +278,9 @@ int spawn_check_run_sockets(const struct sj_settings *s, bool warn_only)
 }
 
 /* Names are looked up now, while NSS can still reach nscd, sssd or userdbd. */
-static int prepare_identity(struct sj_sandbox *sb, const struct sj_settings *s)
+static int prepare_identity(struct supervisor *sv, const struct sj_settings *s)
 {
+	struct sj_sandbox *sb = &sv->sb;
 	struct sj_identity id;
 	char err[512];
 	int r = identity_resolve(s, sb->caller_uid, sb->caller_gid, &id, err, sizeof(err));
@@ -287,15 +292,22 @@ static int prepare_identity(struct sj_sandbox *sb, const struct sj_settings *s)
 	sb->gid = id.gid;
 	sb->groups = TAKE_PTR(id.groups);
 	sb->n_groups = id.n_groups;
-	sb->set_groups = !(sb->userns && sb->caller_uid != 0);
+	/* Which ids the user namespace maps, and whether setgroups(2) is possible (idmap.h). */
+	if ((r = idmap_plan(&sv->caller, s->userns, s->gate_only, sb->uid, sb->gid, &sv->ids, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	sb->uid_unmapped = sv->ids.uid_unmapped;
+	sb->userns = sv->ids.userns;
+	sb->set_groups = sv->ids.set_groups;
 	/*
-	 * Rootless, setgroups(2) is denied and only the caller's gid is
-	 * mapped: groups asked for explicitly cannot be had. Those the user
-	 * database brings with --uid USER are left out, as documented.
+	 * Without setgroups(2) (setgroups denied in the user namespace, or
+	 * no CAP_SETGID) groups asked for explicitly cannot be had. Those the
+	 * user database brings with --uid USER are left out, as documented.
 	 */
 	if (!sb->set_groups && s->groups_set) {
-		log_error("--groups: supplementary groups need root (in an unprivileged user namespace "
-			  "setgroups(2) is denied); leave --groups out or run sockjail as root");
+		log_error("--groups: supplementary groups need root with CAP_SETGID (in an unprivileged user "
+			  "namespace setgroups(2) is denied); leave --groups out or run sockjail as root");
 		return -EPERM;
 	}
 	if (!sb->set_groups)
@@ -311,11 +323,23 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 
 	sb->s = s;
 	sb->command = command;
+	/* Every /proc/<pid> below names our processes by their number in this /proc. */
+	if (procfs_init() == SJ_PROCFS_FOREIGN) {
+		log_error("/proc does not show sockjail itself (no /proc/self: it is missing, or mounted for a "
+			  "PID namespace that cannot see sockjail's), so no process of the sandbox can be found "
+			  "there: mount a /proc for sockjail's PID namespace (unshare --pid --fork --mount-proc)");
+		return -ESRCH;
+	}
 	sb->sync[0] = sb->sync[1] = -1;
 	sb->caller_uid = geteuid();
 	sb->caller_gid = getegid();
-	sb->userns = s->userns || !caps_effective_has(CAP_SYS_ADMIN);
-	if ((r = prepare_identity(sb, s)) < 0)
+	sv->caller = (struct sj_id_caller){ .euid = sb->caller_uid,
+					    .egid = sb->caller_gid,
+					    .cap_sys_admin = caps_effective_has(CAP_SYS_ADMIN),
+					    .cap_setuid = caps_effective_has(CAP_SETUID),
+					    .cap_setgid = caps_effective_has(CAP_SETGID),
+					    .cap_setfcap = caps_effective_has(CAP_SETFCAP) };
+	if ((r = prepare_identity(sv, s)) < 0)
 		return r;
 	if (!getcwd(sb->cwd, sizeof(sb->cwd)))
 		sb->cwd[0] = '\0';
@@ -359,6 +383,16 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	if ((r = mount_plan_build(s, &sb->plan)) < 0) {
 		log_errno(r, "building the mount plan");
 		return r;
+	}
+	/* An unmapped uid cannot create a mount point in the sandbox's own tmpfs (EOVERFLOW). */
+	for (size_t i = 0; sb->uid_unmapped && i < sb->plan.n; i++) {
+		if (sb->plan.ops[i].create_dst) {
+			log_error("%s %s: root without CAP_SETFCAP gets an unmapped uid in the sandbox's user "
+				  "namespace, which cannot create its mount point; give sockjail CAP_SETFCAP "
+				  "(a container: --cap-add SETFCAP)",
+				  sb->plan.ops[i].origin, sb->plan.ops[i].dst);
+			return -EPERM;
+		}
 	}
 	if (!(sb->envp = env_build(environ, s))) {
 		log_errno(-ENOMEM, "environment");
@@ -553,9 +587,15 @@ int spawn_run(const struct sj_settings *s, char **command)
 	}
 	if (prepare(&sv, s, command) < 0)
 		goto out;
-	pid_t pid = clone_sandbox(&sv.sb, &sv.pidfd);
+	bool used_clone2 = false;
+	pid_t pid = clone_sandbox(&sv.sb, &sv.pidfd, &used_clone2);
 	if (pid < 0) {
-		log_errno(pid, "creating the sandbox's namespaces (clone3)");
+		struct sj_startup_probe probe;
+		char why[768];
+		startup_probe(&probe);
+		probe.in_userns_clone = sv.sb.userns;
+		startup_explain_clone(&probe, used_clone2, !s->gate_only, pid, why, sizeof(why));
+		log_error("%s", why);
 		goto out;
 	}
 	sv.pid = pid;
@@ -567,7 +607,7 @@ int spawn_run(const struct sj_settings *s, char **command)
 	 * quick as true may be gone, and /proc/<pid>/ns with it.
 	 */
 	char ns_path[64];
-	snprintf(ns_path, sizeof(ns_path), "/proc/%d/ns/net", (int)pid);
+	snprintf(ns_path, sizeof(ns_path), "/proc/%d/ns/net", procfs_pid(pid));
 	if (stat(ns_path, &sv.netns) < 0) {
 		log_errno(-errno, "%s", ns_path);
 		goto out;
@@ -576,8 +616,10 @@ int spawn_run(const struct sj_settings *s, char **command)
 		log_errno(r, "--info-fd: reading the sandbox's namespaces");
 		goto out;
 	}
-	if (sv.sb.userns && (r = write_id_maps(pid, &sv.sb)) < 0) {
-		log_errno(r, "writing the user namespace's id maps");
+	const char *map_step = "";
+	if (sv.sb.userns && (r = write_id_maps(pid, &sv.ids, &sv.sb, &map_step)) < 0) {
+		const char *why = idmap_explain(&sv.caller, map_step, r);
+		log_error("writing the user namespace's %s: %s%s%s", map_step, strerror(-r), why[0] ? ": " : "", why);
 		goto out;
 	}
 	/* The child waits for "g" before it brings lo up: eth0 is ready by then. */
