@@ -30,6 +30,7 @@
 #include "listen_fds.h"
 #include "log.h"
 #include "netns.h"
+#include "proc_title.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
 #include "util.h"
@@ -258,7 +259,8 @@ void child_main(const struct sj_sandbox *sb)
 		command_main(sb);
 	}
 	close(sb->sync[1]);
-	if (prctl(PR_SET_NAME, "sockjail-init", 0, 0, 0) < 0)
-		die_errno(-errno, "PR_SET_NAME");
+	/* In ps: "sockjail: init COMMAND...", not a second copy of sockjail's own line. */
+	if ((r = proc_title_set("sockjail-init", "init")) < 0)
+		die_errno(r, "PR_SET_NAME");
 	init_loop(pid, &set);
 }
