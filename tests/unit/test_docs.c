@@ -301,6 +301,7 @@ static const char *const foreign_options[] = {
 	"fdname",     /* systemd-socket-activate(1) */
 	"foreground", /* the example service */
 	"selftest",   /* the example application */
+	"run-sokcet", /* the typo NOTES shows a hint for */
 	NULL,
 };
 
