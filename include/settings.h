@@ -17,6 +17,8 @@ enum sj_pathname_bind { SJ_PATHNAME_BIND_ANY, SJ_PATHNAME_BIND_RUN_DIRS };
 enum sj_on_deny { SJ_ON_DENY_ERRNO, SJ_ON_DENY_KILL };
 enum sj_abstract_connect { SJ_ABSTRACT_CONNECT_DENY, SJ_ABSTRACT_CONNECT_ALLOW };
 enum sj_pid { SJ_PID_PRIVATE, SJ_PID_HOST };
+enum sj_wait { SJ_WAIT_COMMAND, SJ_WAIT_ALL };
+enum sj_notify_mode { SJ_NOTIFY_RELAY, SJ_NOTIFY_NONE };
 
 /* A growable list of owned strings. */
 struct sj_strv {
@@ -80,6 +82,15 @@ struct sj_settings {
 	/* Which profile line gave which value, for messages after parsing. */
 	struct sj_origin *origins;
 	size_t n_origins;
+
+	/* Services (identity names, --wait, --info-fd, --notify). */
+	char *uid_name;          /* --uid USER (uid_set too): looked up by identity_resolve() */
+	char *gid_name;          /* --gid GROUP */
+	struct sj_strv groups;   /* --groups items, names or numbers, as given */
+	bool groups_set;         /* --groups given (an empty list is not possible) */
+	enum sj_wait wait;
+	int info_fd;             /* -1: none */
+	enum sj_notify_mode notify;
 };
 
 /* A value a profile gave: "FILE:LINE", the option and its value as stored. */
@@ -123,6 +134,11 @@ enum sj_opt_id {
 	SJ_OPT_AUDIT,
 	SJ_OPT_LEARN,
 	SJ_OPT_FEATURES,
+	/* Services. */
+	SJ_OPT_GROUPS,
+	SJ_OPT_WAIT,
+	SJ_OPT_INFO_FD,
+	SJ_OPT_NOTIFY,
 };
 
 #define SJ_OPTF_ARG 0x1      /* takes an argument */

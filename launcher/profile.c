@@ -637,6 +637,38 @@ static const char *enum_word(const char *const *words, size_t n, unsigned v)
 
 #define ENUM_WORD(words, v) enum_word(words, ARRAY_SIZE(words), (unsigned)(v))
 
+/* --groups, --wait, --notify: written only when they differ from the default. */
+static int print_service_settings(FILE *out, const struct sj_settings *s)
+{
+	static const char *const wait_words[] = { "command", "all" };
+	static const char *const notify_words[] = { "relay", "none" };
+	const char *word;
+
+	if (s->groups_set) {
+		_cleanup_free_ char *list = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&list, &len);
+		if (!m)
+			return -errno;
+		for (size_t i = 0; i < s->groups.n; i++)
+			fprintf(m, "%s%s", i ? "," : "", s->groups.v[i]);
+		if (fclose(m) != 0)
+			return -ENOMEM;
+		profile_print_directive(out, "groups", list);
+	}
+	if (s->wait != SJ_WAIT_COMMAND) {
+		if (!(word = ENUM_WORD(wait_words, s->wait)))
+			return -EINVAL;
+		profile_print_directive(out, "wait", word);
+	}
+	if (s->notify != SJ_NOTIFY_RELAY) {
+		if (!(word = ENUM_WORD(notify_words, s->notify)))
+			return -EINVAL;
+		profile_print_directive(out, "notify", word);
+	}
+	return 0;
+}
+
 static int print_settings(FILE *out, const struct sj_settings *s)
 {
 	/* In enum order; settings_apply() accepts exactly these words. */
@@ -688,9 +720,13 @@ static int print_settings(FILE *out, const struct sj_settings *s)
 	if (!(word = ENUM_WORD(pid_words, s->pid)))
 		return -EINVAL;
 	profile_print_directive(out, "pid", word);
-	if (s->uid_set)
+	if (s->uid_name)
+		profile_print_directive(out, "uid", s->uid_name);
+	else if (s->uid_set)
 		print_linef(out, "uid", "%u", (unsigned)s->uid);
-	if (s->gid_set)
+	if (s->gid_name)
+		profile_print_directive(out, "gid", s->gid_name);
+	else if (s->gid_set)
 		print_linef(out, "gid", "%u", (unsigned)s->gid);
 	if (s->userns)
 		profile_print_directive(out, "userns", NULL);
@@ -734,6 +770,8 @@ static int print_settings(FILE *out, const struct sj_settings *s)
 			return r;
 		profile_print_directive(out, "cap-keep", caps);
 	}
+	if ((r = print_service_settings(out, s)) < 0)
+		return r;
 	for (size_t i = 0; i < s->n_env; i++) {
 		const struct sj_env_op *e = &s->env[i];
 		if (e->kind == SJ_ENV_SET && e->name && e->value)

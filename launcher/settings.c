@@ -13,6 +13,8 @@
 
 #include "caps.h"
 #include "cleanup.h"
+#include "identity.h"
+#include "util.h"
 #include "listen_spec.h"
 #include "veth_spec.h"
 
@@ -38,8 +40,8 @@ const struct sj_option sj_options[] = {
 	{ "abstract-connect", 0, SJ_OPT_ABSTRACT_CONNECT, A | F, "allow|deny", "reach abstract sockets made outside" },
 	{ "on-deny", 0, SJ_OPT_ON_DENY, A | F, "errno|kill", "refuse with EPERM or kill the sandbox" },
 	{ "listen", 0, SJ_OPT_LISTEN, A | F | L, "SPEC[,name=FDNAME][,mode=OCTAL][,backlog=N]", "pre-bind a socket, pass it as LISTEN_FDS" },
-	{ "uid", 0, SJ_OPT_UID, A | F, "UID", "run COMMAND as UID" },
-	{ "gid", 0, SJ_OPT_GID, A | F, "GID", "run COMMAND as GID" },
+	{ "uid", 0, SJ_OPT_UID, A | F, "USER|UID", "run COMMAND as USER (with its groups) or UID" },
+	{ "gid", 0, SJ_OPT_GID, A | F, "GROUP|GID", "run COMMAND with this primary group" },
 	{ "cap-keep", 0, SJ_OPT_CAP_KEEP, A | F | L, "CAP[,CAP...]", "capabilities COMMAND keeps (default none)" },
 	{ "userns", 0, SJ_OPT_USERNS, F, NULL, "use a user namespace even as root" },
 	{ "pid", 0, SJ_OPT_PID, A | F, "private|host", "host: do not unshare the PID namespace" },
@@ -51,6 +53,11 @@ const struct sj_option sj_options[] = {
 	{ "audit", 0, SJ_OPT_AUDIT, A | F, "FILE", "JSON line per bind decision (- for stderr)" },
 	{ "learn", 0, SJ_OPT_LEARN, A, "FILE", "write a profile allowing what COMMAND used" },
 	{ "features", 0, SJ_OPT_FEATURES, 0, NULL, "kernel features sockjail uses or lacks" },
+	/* Services. */
+	{ "groups", 0, SJ_OPT_GROUPS, A | F, "GROUP[,GROUP...]", "supplementary groups (names or numbers)" },
+	{ "wait", 0, SJ_OPT_WAIT, A | F, "command|all", "end with COMMAND, or with the last process" },
+	{ "info-fd", 0, SJ_OPT_INFO_FD, A, "FD", "write pids and namespaces as JSON to FD" },
+	{ "notify", 0, SJ_OPT_NOTIFY, A | F, "relay|none", "relay sd_notify(3) to $NOTIFY_SOCKET" },
 	{ "help", 'h', SJ_OPT_HELP, 0, NULL, "show this help" },
 	{ "version", 0, SJ_OPT_VERSION, 0, NULL, "show the version" },
 	{ NULL, 0, 0, 0, NULL, NULL },
@@ -78,7 +85,7 @@ const struct sj_option *settings_option_by_id(int id)
 
 void settings_init(struct sj_settings *s)
 {
-	*s = (struct sj_settings){ 0 };
+	*s = (struct sj_settings){ .info_fd = -1 };
 }
 
 void strv_free(struct sj_strv *v)
@@ -129,7 +136,10 @@ void settings_free(struct sj_settings *s)
 		free(s->origins[i].where);
 	}
 	free(s->origins);
-	*s = (struct sj_settings){ 0 };
+	free(s->uid_name);
+	free(s->gid_name);
+	strv_free(&s->groups);
+	*s = (struct sj_settings){ .info_fd = -1 };
 }
 
 /* path is dir or lies beneath it; both absolute and normalised. */
@@ -299,18 +309,27 @@ static int set_string(char **slot, const char *arg)
 	return 0;
 }
 
-static int parse_id(const char *arg, unsigned *out, char *err, size_t errlen)
+/* --uid/--gid: a number now, or a name for identity_resolve() to look up. */
+static int apply_id(struct sj_settings *s, bool is_uid, const char *arg, char *err, size_t errlen)
 {
-	char *end = NULL;
-	unsigned long v = 0;
-	errno = 0;
-	/* Digits only: strtoul() would take white space and a sign ("-1"). */
-	if (arg[0] >= '0' && arg[0] <= '9')
-		v = strtoul(arg, &end, 10);
-	/* (uid_t)-1 means "unchanged" to the set*id() calls. */
-	if (!end || *end || errno || v >= 0xffffffffUL)
-		return fail(err, errlen, -EINVAL, "expected a number from 0 to 4294967294");
-	*out = (unsigned)v;
+	unsigned n = 0;
+	bool is_name;
+	int r = identity_parse(arg, &n, &is_name, err, errlen);
+	if (r < 0)
+		return r;
+	char *name = NULL;
+	if (is_name && !(name = strdup(arg)))
+		return -ENOMEM;
+	char **slot = is_uid ? &s->uid_name : &s->gid_name;
+	free(*slot);
+	*slot = name;
+	if (is_uid) {
+		s->uid = n;
+		s->uid_set = true;
+	} else {
+		s->gid = n;
+		s->gid_set = true;
+	}
 	return 0;
 }
 
@@ -323,6 +342,8 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 	static const char *const pb_words[] = { "any", "run-dirs", NULL };
 	static const char *const on_deny_words[] = { "errno", "kill", NULL };
 	static const char *const pid_words[] = { "private", "host", NULL };
+	static const char *const wait_words[] = { "command", "all", NULL };
+	static const char *const notify_words[] = { "relay", "none", NULL };
 	const struct sj_option *o = settings_option_by_id(id);
 	int r, v;
 
@@ -406,19 +427,35 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 		return strv_push(&s->listen, arg);
 	}
 	case SJ_OPT_UID:
-	case SJ_OPT_GID: {
-		unsigned n = 0;
-		if ((r = parse_id(arg, &n, err, errlen)) < 0)
+	case SJ_OPT_GID:
+		return apply_id(s, id == SJ_OPT_UID, arg, err, errlen);
+	case SJ_OPT_GROUPS: {
+		struct sj_strv g;
+		if ((r = identity_parse_groups(arg, &g, err, errlen)) < 0)
 			return r;
-		if (id == SJ_OPT_UID) {
-			s->uid = n;
-			s->uid_set = true;
-		} else {
-			s->gid = n;
-			s->gid_set = true;
-		}
+		strv_free(&s->groups);
+		s->groups = g;
+		s->groups_set = true;
 		return 0;
 	}
+	case SJ_OPT_WAIT:
+		if ((r = choose(arg, wait_words, &v, err, errlen)) < 0)
+			return r;
+		s->wait = (enum sj_wait)v;
+		return 0;
+	case SJ_OPT_INFO_FD: {
+		unsigned n;
+		/* 0-2 are COMMAND's stdio; the fd must be one sockjail inherited. */
+		if (parse_uint32(arg, &n) < 0 || n < 3 || n > 1048576)
+			return fail(err, errlen, -EINVAL, "expected a file descriptor number of 3 or more");
+		s->info_fd = (int)n;
+		return 0;
+	}
+	case SJ_OPT_NOTIFY:
+		if ((r = choose(arg, notify_words, &v, err, errlen)) < 0)
+			return r;
+		s->notify = (enum sj_notify_mode)v;
+		return 0;
 	case SJ_OPT_CAP_KEEP: {
 		uint64_t mask;
 		if ((r = caps_parse_list(arg, &mask, err, errlen)) < 0)
@@ -479,6 +516,9 @@ int settings_validate(const struct sj_settings *s, char *err, size_t errlen)
 			return fail(err, errlen, -EINVAL, "--listen %s: the socket must be inside a --run-dir",
 				    s->listen.v[i]);
 	}
+	if (s->wait == SJ_WAIT_ALL && s->pid == SJ_PID_HOST)
+		return fail(err, errlen, -EINVAL,
+			    "--wait all: needs the sandbox's own PID namespace to find the processes; drop --pid host");
 	if (s->learn && s->abstract != SJ_ABSTRACT_LOG && s->abstract != SJ_ABSTRACT_DENY)
 		return fail(err, errlen, -EINVAL, "--learn %s: cannot be combined with --abstract allow", s->learn);
 	return 0;

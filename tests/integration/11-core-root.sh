@@ -303,6 +303,8 @@ t_failure_leaves_nothing() {
 		"--run-dir $SJ_RUNTMP/file/d"
 	)
 	: >"$SJ_RUNTMP/file"
+	ran_marker_control --run-dir "$SJ_RUNTMP/new/d"
+	[ -e "$SJ_RUNTMP/new" ] && fail "control: $SJ_RUNTMP/new left behind"
 	for args in "${cases[@]}"; do
 		# shellcheck disable=SC2086 # the case is options and values
 		run sj --run-dir "$SJ_RUNTMP/new/d" $args -- sh -c "touch '$SJ_TMP/ran'" "$marker"

@@ -79,6 +79,16 @@ sj_bg_cleanup() {
 }
 trap sj_bg_cleanup EXIT
 
+# The "COMMAND ran" marker works: with these options (which are fine),
+# COMMAND does make $SJ_TMP/ran. The control for every check that a
+# refused start-up never ran COMMAND.
+ran_marker_control() {
+	rm -f "$SJ_TMP/ran"
+	"$SOCKJAIL" "$@" -- touch "$SJ_TMP/ran" || fail "control: sockjail $* -- touch exited $?"
+	[ -e "$SJ_TMP/ran" ] || fail "control: COMMAND did not make $SJ_TMP/ran"
+	rm -f "$SJ_TMP/ran"
+}
+
 # wait_until SECONDS CMD...: poll CMD until it succeeds, fail on timeout.
 wait_until() {
 	local i n=$(($1 * 50))

@@ -120,7 +120,7 @@ static void test_option_table(void **state)
 	(void)state;
 	/* profile.md: settings that make no sense in a file. */
 	static const char *const not_in_file[] = { "profile", "check-profile", "print-filter", "help",
-						   "version", "learn", "features", NULL };
+						   "version", "learn", "features", "info-fd", NULL };
 	/* profile.md: list settings accumulate (the env ops keep their order too). */
 	static const char *const lists[] = { "run-socket", "run-dir", "abstract-allow", "listen", "bind", "ro-bind",
 					     "tmpfs", "setenv", "cap-keep", "unsetenv", "clearenv", NULL };
@@ -143,7 +143,7 @@ static void test_option_table(void **state)
 			assert_int_not_equal(o->id, p->id);
 		}
 	}
-	assert_int_equal(n, 31);
+	assert_int_equal(n, 35);
 	assert_int_equal(settings_option_by_name("quiet")->short_name, 'q');
 	assert_int_equal(settings_option_by_name("profile")->short_name, 'p');
 	assert_int_equal(settings_option_by_name("help")->short_name, 'h');
@@ -184,6 +184,11 @@ static const struct words valid_cases[] = {
 	{ { "--run-dir", "/run/app", "--listen", "unix:/run/app/s,mode=0660", "--", "true" } },
 	{ { "--uid", "1000", "--", "true" } },
 	{ { "--gid", "100", "--", "true" } },
+	{ { "--uid", "postgres", "--gid", "ssl-cert", "--", "true" } },
+	{ { "--groups", "ssl-cert,0", "--", "true" } },
+	{ { "--wait", "all", "--", "true" } },
+	{ { "--info-fd", "3", "--", "true" } },
+	{ { "--notify", "none", "--", "true" } },
 	{ { "--cap-keep", "net_bind_service", "--", "true" } },
 	{ { "--userns", "--", "true" } },
 	{ { "--pid", "host", "--", "true" } },
@@ -239,10 +244,17 @@ static const struct bad_case bad_cases[] = {
 	  "--listen tcp:::1:80: bad IPv4 address '::1' (IPv6 goes in brackets)" },
 	{ { { "--listen", "unix:/run/app/s", "--", "true" } },
 	  "--listen unix:/run/app/s: the socket must be inside a --run-dir" },
-	{ { { "--uid", "-1", "--", "true" } }, "--uid -1: expected a number from 0 to 4294967294" },
-	{ { { "--uid", "4294967295", "--", "true" } }, "--uid 4294967295: expected a number from 0 to 4294967294" },
-	{ { { "--gid", "wheel", "--", "true" } }, "--gid wheel: expected a number from 0 to 4294967294" },
-	{ { { "--gid", "4294967295", "--", "true" } }, "--gid 4294967295: expected a number from 0 to 4294967294" },
+	{ { { "--uid", "-1", "--", "true" } }, "--uid -1: expected a number from 0 to 4294967294 or a name" },
+	{ { { "--uid", "4294967295", "--", "true" } },
+	  "--uid 4294967295: expected a number from 0 to 4294967294 or a name" },
+	{ { { "--gid", "wh eel", "--", "true" } }, "--gid wh eel: expected a number from 0 to 4294967294 or a name" },
+	{ { { "--gid", "4294967295", "--", "true" } },
+	  "--gid 4294967295: expected a number from 0 to 4294967294 or a name" },
+	{ { { "--groups", "a,,b", "--", "true" } }, "--groups a,,b: empty group in the list" },
+	{ { { "--wait", "none", "--", "true" } }, "--wait none: expected command or all" },
+	{ { { "--info-fd", "2", "--", "true" } }, "--info-fd 2: expected a file descriptor number of 3 or more" },
+	{ { { "--info-fd", "x", "--", "true" } }, "--info-fd x: expected a file descriptor number of 3 or more" },
+	{ { { "--notify", "yes", "--", "true" } }, "--notify yes: expected relay or none" },
 	{ { { "--cap-keep", "cap_bogus", "--", "true" } }, "--cap-keep cap_bogus: unknown capability 'cap_bogus'" },
 	{ { { "--cap-keep", "", "--", "true" } }, "--cap-keep '': empty capability list" },
 	{ { { "--userns=yes", "--", "true" } }, "--userns takes no argument" },
@@ -676,19 +688,42 @@ static void test_uid_gid_bounds(void **state)
 
 	static const char *const bad[] = { "4294967295", "4294967296", "18446744073709551615", "18446744073709551616",
 					   "99999999999999999999999", "-1", "+1", " 1", "1 ", "1x", "0x10", "1e3",
-					   "", "root" };
+					   "", "-root", "a b", "a:b", "a/b", "$", "\xc3\xa9" };
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		char message[128];
 		const char *shown = bad[i][0] ? bad[i] : "''";
-		snprintf(message, sizeof(message), "--uid %s: expected a number from 0 to 4294967294", shown);
+		snprintf(message, sizeof(message), "--uid %s: expected a number from 0 to 4294967294 or a name", shown);
 		REFUSED(c, message, "--uid", bad[i], "true");
-		snprintf(message, sizeof(message), "--gid %s: expected a number from 0 to 4294967294", shown);
+		snprintf(message, sizeof(message), "--gid %s: expected a number from 0 to 4294967294 or a name", shown);
 		REFUSED(c, message, "--gid", bad[i], "true");
 	}
 	/* A refused id leaves the earlier one. */
 	assert_int_equal(PARSE(c, "--uid", "5", "--uid", "4294967295", "true"), -EINVAL);
 	assert_true(c->s.uid_set);
 	assert_int_equal(c->s.uid, 5);
+
+	/* Names are kept for identity_resolve(); a later number replaces one. */
+	PARSE_OK(c, "--uid", "postgres", "--gid", "ssl-cert", "true");
+	assert_true(c->s.uid_set && c->s.gid_set);
+	assert_string_equal(c->s.uid_name, "postgres");
+	assert_string_equal(c->s.gid_name, "ssl-cert");
+	PARSE_OK(c, "--uid", "www-data", "--uid", "33", "true");
+	assert_null(c->s.uid_name);
+	assert_int_equal(c->s.uid, 33);
+	PARSE_OK(c, "--uid", "_apt", "--gid", "Debian-exim", "true");
+	PARSE_OK(c, "--uid", "smb$", "true");
+	assert_string_equal(c->s.uid_name, "smb$");
+
+	/* --groups: last wins, names and numbers, no empty item. */
+	PARSE_OK(c, "--groups", "a", "--groups", "ssl-cert,0,adm", "true");
+	assert_true(c->s.groups_set);
+	assert_int_equal(c->s.groups.n, 3);
+	assert_string_equal(c->s.groups.v[0], "ssl-cert");
+	assert_string_equal(c->s.groups.v[1], "0");
+	REFUSED(c, "--groups a,,b: empty group in the list", "--groups", "a,,b", "true");
+	REFUSED(c, "--groups a,: empty group in the list", "--groups", "a,", "true");
+	REFUSED(c, "--groups a,-1: group '-1': expected a number from 0 to 4294967294 or a name", "--groups",
+		"a,-1", "true");
 }
 
 static void test_cap_keep(void **state)
@@ -933,7 +968,7 @@ static void test_missing_argument(void **state)
 	REFUSED(c, "-p needs an argument", "-qp");
 	/* The next word is the argument, whatever it looks like, except "--". */
 	REFUSED(c, "--net needs none|host|veth:HOSTADDR/PREFIX,SANDBOXADDR/PREFIX[,name=IFNAME] before --", "--net", "--", "true");
-	REFUSED(c, "--uid --gid: expected a number from 0 to 4294967294", "--uid", "--gid", "1", "true");
+	REFUSED(c, "--uid --gid: expected a number from 0 to 4294967294 or a name", "--uid", "--gid", "1", "true");
 	PARSE_OK(c, "--chdir", "-q", "true");
 	assert_string_equal(c->s.chdir, "-q");
 	PARSE_OK(c, "--chdir=--", "true");
@@ -981,7 +1016,7 @@ static void test_help_and_version(void **state)
 	assert_int_equal(c->cli.action, SJ_ACTION_HELP);
 	/* What comes before is. */
 	REFUSED(c, "unknown option --bogus (see --help)", "--bogus", "--help");
-	REFUSED(c, "--uid -1: expected a number from 0 to 4294967294", "--uid", "-1", "--version");
+	REFUSED(c, "--uid -1: expected a number from 0 to 4294967294 or a name", "--uid", "-1", "--version");
 	/* After "--" it is COMMAND's. */
 	PARSE_OK(c, "--", "ls", "--help");
 	assert_int_equal(c->cli.action, SJ_ACTION_RUN);

@@ -285,7 +285,7 @@ static void test_check_profile(void **state)
 								    "run-dir /run/a\n");
 	REFUSED(c, -EINVAL, "--run-dir /run/a: also given as --run-socket", "--check-profile", conflict);
 	const char *bad = write_profile(c, "bad.profile", "sockjail-profile 1\nuid -1\n");
-	snprintf(message, sizeof(message), "%s:2: uid -1: expected a number from 0 to 4294967294", bad);
+	snprintf(message, sizeof(message), "%s:2: uid -1: expected a number from 0 to 4294967294 or a name", bad);
 	REFUSED(c, -EINVAL, message, "--check-profile", bad);
 }
 

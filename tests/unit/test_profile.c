@@ -282,6 +282,11 @@ static const struct directive_case directive_cases[] = {
 	{ "userns", NULL, "yes" },
 	{ "clearenv", NULL, "all" },
 	{ "quiet", NULL, "1" },
+	{ "uid", "postgres", "\"post gres\"" },
+	{ "gid", "ssl-cert", "-x" },
+	{ "groups", "ssl-cert,adm", "a,,b" },
+	{ "wait", "all", "some" },
+	{ "notify", "none", "yes" },
 };
 
 /* The value a profile word stands for (only the quoting the table uses). */
@@ -499,8 +504,8 @@ static void test_not_allowed_in_profile(void **state)
 		expect_error(text, msg);
 		seen++;
 	}
-	/* profile, check-profile, print-filter, help, version, learn, features */
-	assert_int_equal(seen, 7);
+	/* profile, check-profile, print-filter, help, version, learn, features, info-fd */
+	assert_int_equal(seen, 8);
 }
 
 static void test_learn_refused(void **state)
