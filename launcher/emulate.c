@@ -27,11 +27,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "proc_title.h"
 #include "caps.h"
 #include "cleanup.h"
 #include "fault.h"
 #include "landlock.h"
+#include "proc_title.h"
 #include "util.h"
 
 static int parse_ids(const char *line, unsigned out[4])

@@ -21,7 +21,7 @@ extern char **environ;
 static char *area;	   /* where argv[0] was */
 static size_t area_len;	   /* the arguments and the environment after them */
 static size_t args_len;	   /* the arguments alone */
-static char **moved;	   /* the heap copies (argv's, then environ's) */
+static char **moved;	   /* the heap copies, kept so that leak checkers see them used */
 static char *const *title_command;
 
 void proc_title_init(int argc, char **argv)
