@@ -76,6 +76,11 @@ struct sj_settings {
 	char *audit; /* NULL, a path, or "-" for stderr */
 	char *learn;
 
+	/* --gate-only: no namespaces; what needs one, given explicitly, is refused. */
+	bool gate_only;
+	bool net_private_set; /* --net none|veth given */
+	bool pid_private_set; /* --pid private given */
+
 	/* Set by the caller: /var/run is a symlink to /run on this host (util.h). */
 	bool var_run_is_run;
 
@@ -139,6 +144,7 @@ enum sj_opt_id {
 	SJ_OPT_WAIT,
 	SJ_OPT_INFO_FD,
 	SJ_OPT_NOTIFY,
+	SJ_OPT_GATE_ONLY,
 };
 
 #define SJ_OPTF_ARG 0x1      /* takes an argument */

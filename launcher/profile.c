@@ -730,6 +730,8 @@ static int print_settings(FILE *out, const struct sj_settings *s)
 		print_linef(out, "gid", "%u", (unsigned)s->gid);
 	if (s->userns)
 		profile_print_directive(out, "userns", NULL);
+	if (s->gate_only)
+		profile_print_directive(out, "gate-only", NULL);
 	if (s->quiet)
 		profile_print_directive(out, "quiet", NULL);
 	if (s->chdir && (r = profile_print_directive(out, "chdir", s->chdir)) < 0)

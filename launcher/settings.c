@@ -58,6 +58,7 @@ const struct sj_option sj_options[] = {
 	{ "wait", 0, SJ_OPT_WAIT, A | F, "command|all", "end with COMMAND, or with the last process" },
 	{ "info-fd", 0, SJ_OPT_INFO_FD, A, "FD", "write pids and namespaces as JSON to FD" },
 	{ "notify", 0, SJ_OPT_NOTIFY, A | F, "relay|none", "relay sd_notify(3) to $NOTIFY_SOCKET" },
+	{ "gate-only", 0, SJ_OPT_GATE_ONLY, F, NULL, "no namespaces: bind gate, Landlock, caps only" },
 	{ "help", 'h', SJ_OPT_HELP, 0, NULL, "show this help" },
 	{ "version", 0, SJ_OPT_VERSION, 0, NULL, "show the version" },
 	{ NULL, 0, 0, 0, NULL, NULL },
@@ -363,11 +364,13 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 			if ((r = set_string(&s->net_veth, arg + 5)) < 0)
 				return r;
 			s->net = SJ_NET_VETH;
+			s->net_private_set = true;
 			return 0;
 		}
 		if ((r = choose(arg, net_words, &v, err, errlen)) < 0)
 			return fail(err, errlen, r, "expected none, host or veth:HOSTADDR/PREFIX,SANDBOXADDR/PREFIX");
 		s->net = v == 0 ? SJ_NET_NONE : SJ_NET_HOST;
+		s->net_private_set |= s->net == SJ_NET_NONE;
 		free(s->net_veth);
 		s->net_veth = NULL;
 		return 0;
@@ -470,6 +473,7 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 		if ((r = choose(arg, pid_words, &v, err, errlen)) < 0)
 			return r;
 		s->pid = (enum sj_pid)v;
+		s->pid_private_set |= s->pid == SJ_PID_PRIVATE;
 		return 0;
 	case SJ_OPT_CHDIR:
 		if (arg[0] == '\0')
@@ -483,6 +487,12 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 		return push_env(s, SJ_ENV_CLEAR, NULL, err, errlen);
 	case SJ_OPT_QUIET:
 		s->quiet = true;
+		return 0;
+	case SJ_OPT_GATE_ONLY:
+		/* sockjail's own network and PID namespaces, as with --net host --pid host. */
+		s->gate_only = true;
+		s->net = SJ_NET_HOST;
+		s->pid = SJ_PID_HOST;
 		return 0;
 	case SJ_OPT_AUDIT:
 	case SJ_OPT_LEARN:
@@ -515,6 +525,21 @@ int settings_validate(const struct sj_settings *s, char *err, size_t errlen)
 		if (is_unix && !inside)
 			return fail(err, errlen, -EINVAL, "--listen %s: the socket must be inside a --run-dir",
 				    s->listen.v[i]);
+	}
+	if (s->gate_only) {
+		const char *need = s->run_sockets.n ? "--run-socket"
+				   : s->run_dirs.n  ? "--run-dir"
+				   : s->n_mounts    ? (s->mounts[0].kind == SJ_MOUNT_TMPFS ? "--tmpfs"
+						       : s->mounts[0].kind == SJ_MOUNT_BIND ? "--bind"
+											    : "--ro-bind")
+				   : s->net_private_set ? "--net none|veth"
+				   : s->pid_private_set ? "--pid private"
+				   : s->userns	    ? "--userns"
+						    : NULL;
+		if (need)
+			return fail(err, errlen, -EINVAL,
+				    "--gate-only: %s needs a namespace of its own, which --gate-only does not create",
+				    need);
 	}
 	if (s->wait == SJ_WAIT_ALL && s->pid == SJ_PID_HOST)
 		return fail(err, errlen, -EINVAL,

@@ -143,7 +143,7 @@ static void test_option_table(void **state)
 			assert_int_not_equal(o->id, p->id);
 		}
 	}
-	assert_int_equal(n, 35);
+	assert_int_equal(n, 36);
 	assert_int_equal(settings_option_by_name("quiet")->short_name, 'q');
 	assert_int_equal(settings_option_by_name("profile")->short_name, 'p');
 	assert_int_equal(settings_option_by_name("help")->short_name, 'h');
@@ -205,6 +205,9 @@ static const struct words valid_cases[] = {
 	{ { "--help" } },
 	{ { "-h" } },
 	{ { "--version" } },
+	{ { "--gate-only", "--", "true" } },
+	{ { "--gate-only", "--net", "host", "--pid", "host", "--listen", "tcp:127.0.0.1:8080", "--", "true" } },
+	{ { "--net", "host", "--gate-only", "--", "true" } },
 };
 
 struct bad_case {
@@ -277,6 +280,23 @@ static const struct bad_case bad_cases[] = {
 	{ { { "--features", "--", "ls" } }, "unexpected argument 'ls' after --features" },
 	{ { { "--features", "--print-filter" } }, "--print-filter cannot be combined with --features" },
 	{ { { "--version=1" } }, "--version takes no argument" },
+	{ { { "--gate-only=1", "--", "true" } }, "--gate-only takes no argument" },
+	{ { { "--gate-only", "--run-dir", "/run/app", "--", "true" } },
+	  "--gate-only: --run-dir needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--run-socket", "/run/x", "--gate-only", "--", "true" } },
+	  "--gate-only: --run-socket needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--gate-only", "--tmpfs", "/tmp", "--", "true" } },
+	  "--gate-only: --tmpfs needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--gate-only", "--ro-bind", "/usr", "--", "true" } },
+	  "--gate-only: --ro-bind needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--net", "none", "--gate-only", "--", "true" } },
+	  "--gate-only: --net none|veth needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--gate-only", "--net", "veth:10.0.0.1/24,10.0.0.2/24", "--", "true" } },
+	  "--gate-only: --net none|veth needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--gate-only", "--pid", "private", "--", "true" } },
+	  "--gate-only: --pid private needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--userns", "--gate-only", "--", "true" } },
+	  "--gate-only: --userns needs a namespace of its own, which --gate-only does not create" },
 };
 
 /* The tables above name every option but the two that read profiles. */

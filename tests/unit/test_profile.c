@@ -287,6 +287,7 @@ static const struct directive_case directive_cases[] = {
 	{ "groups", "ssl-cert,adm", "a,,b" },
 	{ "wait", "all", "some" },
 	{ "notify", "none", "yes" },
+	{ "gate-only", NULL, "yes" },
 };
 
 /* The value a profile word stands for (only the quoting the table uses). */
