@@ -31,6 +31,7 @@
 #include "log.h"
 #include "netns.h"
 #include "proc_policy.h"
+#include "proc_title.h"
 #include "reaper.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
@@ -304,7 +305,8 @@ void child_main(const struct sj_sandbox *sb)
 	for (size_t i = 0; sb->listen_host && i < s->listen.n; i++)
 		if (sb->listen_host[i].parent_fd >= 0)
 			close(sb->listen_host[i].parent_fd);
-	if (prctl(PR_SET_NAME, "sockjail-init", 0, 0, 0) < 0)
-		die_errno(-errno, "PR_SET_NAME");
+	/* In ps: "sockjail: init COMMAND...", not a second copy of sockjail's own line. */
+	if ((r = proc_title_set("sockjail-init", "init")) < 0)
+		die_errno(r, "PR_SET_NAME");
 	init_loop(sb, pid, &set);
 }
