@@ -44,6 +44,13 @@ struct sj_sandbox {
 	int sync[2];
 	/* COMMAND's process moves sync[1] here: 3 + the number of activation fds. */
 	int sync_child_fd;
+
+	/*
+	 * --restart: set by the sandbox's init, which applied Landlock and made
+	 * the --listen sockets once (these fds, above sync_child_fd) for every
+	 * COMMAND it starts. NULL: COMMAND's process does both itself.
+	 */
+	const int *listen_held;
 };
 
 /* Runs in the cloned child; never returns. */

@@ -17,6 +17,7 @@ enum sj_pathname_bind { SJ_PATHNAME_BIND_ANY, SJ_PATHNAME_BIND_RUN_DIRS };
 enum sj_on_deny { SJ_ON_DENY_ERRNO, SJ_ON_DENY_KILL };
 enum sj_abstract_connect { SJ_ABSTRACT_CONNECT_DENY, SJ_ABSTRACT_CONNECT_ALLOW };
 enum sj_pid { SJ_PID_PRIVATE, SJ_PID_HOST };
+enum sj_restart { SJ_RESTART_NO, SJ_RESTART_ON_FAILURE, SJ_RESTART_ALWAYS };
 
 /* A growable list of owned strings. */
 struct sj_strv {
@@ -73,6 +74,10 @@ struct sj_settings {
 	bool quiet;
 	char *audit; /* NULL, a path, or "-" for stderr */
 	char *learn;
+
+	/* --restart, --restart-sec (milliseconds; settings_init() sets 1000) */
+	enum sj_restart restart;
+	unsigned restart_sec_ms;
 };
 
 /* Option ids: the short option letter where there is one. */
@@ -108,6 +113,8 @@ enum sj_opt_id {
 	SJ_OPT_CLEARENV,
 	SJ_OPT_AUDIT,
 	SJ_OPT_LEARN,
+	SJ_OPT_RESTART,
+	SJ_OPT_RESTART_SEC,
 };
 
 #define SJ_OPTF_ARG 0x1      /* takes an argument */

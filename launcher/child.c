@@ -30,6 +30,7 @@
 #include "listen_fds.h"
 #include "log.h"
 #include "netns.h"
+#include "restart.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
 #include "util.h"
@@ -175,11 +176,16 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 		close(sb->sync[1]);
 	}
 
-	if ((r = landlock_apply(sb->s, sb->landlock_abi, &step)) < 0)
+	/* With --restart, init did both once for every COMMAND (restart.c). */
+	if (!sb->listen_held && (r = landlock_apply(sb->s, sb->landlock_abi, &step)) < 0)
 		die_errno(r, "%s", step);
 
 	char **envp = sb->envp;
-	if ((r = listen_fds_setup(sb, &envp, &step, &what)) < 0)
+	if (sb->listen_held)
+		r = listen_fds_place(sb, sb->listen_held, &envp, &step, &what);
+	else
+		r = listen_fds_setup(sb, &envp, &step, &what);
+	if (r < 0)
 		die_errno(r, "%s %s", step, what ? what : "");
 
 	if ((r = drop_ids(sb)) < 0)
@@ -208,6 +214,24 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 	int e = errno;
 	log_errno(-e, "%s", sb->command[0]);
 	_exit(e == ENOENT || e == ENOTDIR ? SJ_EXIT_NOT_FOUND : SJ_EXIT_CANNOT_EXEC);
+}
+
+/*
+ * --restart starts COMMAND many times: fork(), not vfork(), since
+ * command_main() reallocs the environment, which with vfork() would be
+ * init's own array for the next start.
+ */
+static pid_t fork_command(const struct sj_sandbox *sb)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+			die_errno(-errno, "PR_SET_PDEATHSIG");
+		command_main(sb);
+	}
+	return pid;
 }
 
 void child_main(const struct sj_sandbox *sb)
@@ -240,6 +264,8 @@ void child_main(const struct sj_sandbox *sb)
 
 	if ((r = init_block_signals(&set)) < 0)
 		die_errno(r, "init: signals");
+	if (s->restart != SJ_RESTART_NO)
+		restart_init_run(sb, &set, fork_command);
 	/*
 	 * vfork(): COMMAND's process borrows our memory until its execve()
 	 * instead of copying our page tables and faulting in copies of every

@@ -14,6 +14,7 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "listen_spec.h"
+#include "restart_policy.h"
 #include "veth_spec.h"
 
 #define A SJ_OPTF_ARG
@@ -49,6 +50,8 @@ const struct sj_option sj_options[] = {
 	{ "quiet", 'q', SJ_OPT_QUIET, F, NULL, "no stderr line per denied bind" },
 	{ "audit", 0, SJ_OPT_AUDIT, A | F, "FILE", "JSON line per bind decision (- for stderr)" },
 	{ "learn", 0, SJ_OPT_LEARN, A, "FILE", "write a profile allowing what COMMAND used" },
+	{ "restart", 0, SJ_OPT_RESTART, A | F, "no|on-failure|always", "start COMMAND again when it exits" },
+	{ "restart-sec", 0, SJ_OPT_RESTART_SEC, A | F, "SECONDS", "wait before a restart (default 1)" },
 	{ "help", 'h', SJ_OPT_HELP, 0, NULL, "show this help" },
 	{ "version", 0, SJ_OPT_VERSION, 0, NULL, "show the version" },
 	{ NULL, 0, 0, 0, NULL, NULL },
@@ -76,7 +79,7 @@ const struct sj_option *settings_option_by_id(int id)
 
 void settings_init(struct sj_settings *s)
 {
-	*s = (struct sj_settings){ 0 };
+	*s = (struct sj_settings){ .restart_sec_ms = 1000 };
 }
 
 void strv_free(struct sj_strv *v)
@@ -122,7 +125,7 @@ void settings_free(struct sj_settings *s)
 	free(s->env);
 	free(s->audit);
 	free(s->learn);
-	*s = (struct sj_settings){ 0 };
+	*s = (struct sj_settings){ .restart_sec_ms = 1000 };
 }
 
 /* path is dir or lies beneath it; both absolute and normalised. */
@@ -420,6 +423,18 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 		if (arg[0] == '\0')
 			return fail(err, errlen, -EINVAL, "empty file name");
 		return set_string(id == SJ_OPT_AUDIT ? &s->audit : &s->learn, arg);
+	case SJ_OPT_RESTART:
+		if ((r = restart_parse_policy(arg, &v)) < 0)
+			return fail(err, errlen, r, "expected no, on-failure or always");
+		s->restart = (enum sj_restart)v;
+		return 0;
+	case SJ_OPT_RESTART_SEC: {
+		unsigned ms;
+		if ((r = restart_parse_seconds(arg, &ms)) < 0)
+			return fail(err, errlen, r, "expected seconds from 0 to 3600, e.g. 1 or 0.25");
+		s->restart_sec_ms = ms;
+		return 0;
+	}
 	default:
 		return fail(err, errlen, -EINVAL, "not a setting");
 	}
@@ -447,6 +462,9 @@ int settings_validate(const struct sj_settings *s, char *err, size_t errlen)
 			return fail(err, errlen, -EINVAL, "--listen %s: the socket must be inside a --run-dir",
 				    s->listen.v[i]);
 	}
+	if (s->restart != SJ_RESTART_NO && s->pid == SJ_PID_HOST)
+		return fail(err, errlen, -EINVAL,
+			    "--restart: restarts are run by the sandbox's own init; drop --pid host");
 	if (s->learn && s->abstract != SJ_ABSTRACT_LOG && s->abstract != SJ_ABSTRACT_DENY)
 		return fail(err, errlen, -EINVAL, "--learn %s: cannot be combined with --abstract allow", s->learn);
 	return 0;

@@ -37,6 +37,7 @@
 #include "mount_plan.h"
 #include "netns.h"
 #include "notify.h"
+#include "restart_report.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
 #include "util.h"
@@ -416,10 +417,16 @@ static int serve(struct supervisor *sv)
 		if (pfds[1].revents & POLLIN)
 			forward_signal(sv);
 		if (sync_fd >= 0 && pfds[2].revents) {
-			int listener = recv_fd(sync_fd);
-			close(sync_fd);
-			sync_fd = sb->sync[0] = -1;
+			int listener = restart_report_receive(sync_fd, sb->s, sv->audit);
+			/* --restart: each new COMMAND sends its listener; init, restart records. */
+			if (listener != -EAGAIN && (listener < 0 || sb->s->restart == SJ_RESTART_NO)) {
+				close(sync_fd);
+				sync_fd = sb->sync[0] = -1;
+			}
 			if (listener >= 0) {
+				/* The previous COMMAND's: init killed every process under it. */
+				notify_free(sv->notify);
+				sv->notify = NULL;
 				struct sj_notify_config cfg = {
 					.s = sb->s,
 					.landlock_abi = sb->landlock_abi,

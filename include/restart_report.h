@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* The supervisor's end of the sync socket: seccomp listeners and restart records. */
+#pragma once
+
+#include <stdio.h>
+
+#include "settings.h"
+
+/*
+ * Read one message from the sandbox's sync socket. A passed fd (a new
+ * COMMAND's seccomp listener) is returned; a restart record from init is
+ * written to stderr (unless --quiet) and to audit (if not NULL), and
+ * -EAGAIN is returned. -EPIPE at EOF, another negative errno on error.
+ */
+int restart_report_receive(int sync_fd, const struct sj_settings *s, FILE *audit);

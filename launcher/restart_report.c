@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+#include "restart_report.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "log.h"
+#include "restart.h"
+#include "restart_policy.h"
+
+static void report_restart(const struct sj_restart_msg *m, const struct sj_settings *s, FILE *audit)
+{
+	struct sj_restart_event ev = { .count = m->count, .wait_status = m->wait_status, .delay_ms = s->restart_sec_ms };
+	char line[256];
+
+	clock_gettime(CLOCK_REALTIME, &ev.ts);
+	if (!s->quiet) {
+		restart_format_line(line, sizeof(line), &ev);
+		log_error("%s", line);
+	}
+	if (audit) {
+		restart_format_json(line, sizeof(line), &ev);
+		fprintf(audit, "%s\n", line);
+		fflush(audit);
+	}
+}
+
+int restart_report_receive(int sync_fd, const struct sj_settings *s, FILE *audit)
+{
+	union {
+		struct sj_restart_msg m;
+		char c;
+	} payload;
+	struct iovec iov = { .iov_base = &payload, .iov_len = sizeof(payload) };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u = { 0 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+		.msg_controllen = sizeof(u.buf),
+	};
+	ssize_t n;
+
+	while ((n = recvmsg(sync_fd, &msg, MSG_CMSG_CLOEXEC)) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (n == 0)
+		return -EPIPE;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
+		int fd;
+		memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+		return fd;
+	}
+	if (n == sizeof(payload.m) && payload.m.magic == SJ_RESTART_MSG_MAGIC) {
+		report_restart(&payload.m, s, audit);
+		return -EAGAIN;
+	}
+	return -EBADMSG;
+}
