@@ -6,10 +6,13 @@
 
 #include "settings.h"
 
+struct sj_follow;
+
 /*
  * Read one message from the sandbox's sync socket. A passed fd (a new
  * COMMAND's seccomp listener) is returned; a restart record from init is
- * written to stderr (unless --quiet) and to audit (if not NULL), and
- * -EAGAIN is returned. -EPIPE at EOF, another negative errno on error.
+ * written to stderr (unless --quiet) and to audit (if not NULL), and a
+ * --run-socket directory fd goes to follow; for those two, -EAGAIN is
+ * returned. -EPIPE at EOF, another negative errno on error.
  */
-int restart_report_receive(int sync_fd, const struct sj_settings *s, FILE *audit);
+int restart_report_receive(int sync_fd, const struct sj_settings *s, FILE *audit, struct sj_follow *follow);

@@ -31,6 +31,7 @@
 #include "log.h"
 #include "netns.h"
 #include "restart.h"
+#include "run_socket_follow.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
 #include "util.h"
@@ -250,6 +251,9 @@ void child_main(const struct sj_sandbox *sb)
 	if (read_all(sb->sync[1], &go, 1) != 1)
 		_exit(SJ_EXIT_FAILURE);
 
+	/* Before /run is covered: the supervisor follows these sockets (run_socket_follow.c). */
+	if ((r = run_socket_follow_send_dirs(sb)) < 0)
+		die_errno(r, "--run-socket: handing its directory to the supervisor");
 	if (s->net != SJ_NET_HOST && (r = netns_loopback_up()) < 0)
 		die_errno(r, "bringing up lo");
 	if ((r = mount_apply(&sb->plan, &failed)) < 0) {

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "restart.h"
 #include "restart_policy.h"
+#include "run_socket_follow.h"
 
 static void report_restart(const struct sj_restart_msg *m, const struct sj_settings *s, FILE *audit)
 {
@@ -27,10 +28,11 @@ static void report_restart(const struct sj_restart_msg *m, const struct sj_setti
 	}
 }
 
-int restart_report_receive(int sync_fd, const struct sj_settings *s, FILE *audit)
+int restart_report_receive(int sync_fd, const struct sj_settings *s, FILE *audit, struct sj_follow *follow)
 {
 	union {
 		struct sj_restart_msg m;
+		struct sj_follow_dir_msg d;
 		char c;
 	} payload;
 	struct iovec iov = { .iov_base = &payload, .iov_len = sizeof(payload) };
@@ -55,6 +57,10 @@ int restart_report_receive(int sync_fd, const struct sj_settings *s, FILE *audit
 	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
 		int fd;
 		memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+		if (n == sizeof(payload.d) && payload.d.magic == SJ_FOLLOW_DIR_MAGIC) {
+			run_socket_follow_take_dir(follow, payload.d.index, fd);
+			return -EAGAIN;
+		}
 		return fd;
 	}
 	if (n == sizeof(payload.m) && payload.m.magic == SJ_RESTART_MSG_MAGIC) {

@@ -38,6 +38,7 @@
 #include "netns.h"
 #include "notify.h"
 #include "restart_report.h"
+#include "run_socket_follow.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
 #include "util.h"
@@ -212,6 +213,7 @@ struct supervisor {
 	struct netns_veth veth; /* --net veth: its host end is deleted in cleanup() */
 	/* Socket files --listen creates on the host, unlinked at the end. */
 	struct sj_strv listen_paths;
+	struct sj_follow *follow; /* --run-socket follows its service */
 };
 
 /*
@@ -321,6 +323,10 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 			return r;
 		}
 	}
+	if ((r = run_socket_follow_new(s, &sv->follow, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		struct stat st;
 		const struct sj_mount_req *m = &s->mounts[i];
@@ -394,6 +400,10 @@ static int serve(struct supervisor *sv)
 		pfds[n++] = (struct pollfd){ .fd = sv->sigfd, .events = POLLIN };
 		if (sync_fd >= 0)
 			pfds[n++] = (struct pollfd){ .fd = sync_fd, .events = POLLIN };
+		int follow_fd = run_socket_follow_fd(sv->follow);
+		size_t follow_at = n;
+		if (follow_fd >= 0)
+			pfds[n++] = (struct pollfd){ .fd = follow_fd, .events = POLLIN };
 		size_t first_notify = n;
 		if (sv->notify)
 			n += notify_pollfds(sv->notify, pfds + n, ARRAY_SIZE(pfds) - n);
@@ -414,10 +424,12 @@ static int serve(struct supervisor *sv)
 				sv->notify = NULL;
 			}
 		}
+		if (follow_fd >= 0 && (pfds[follow_at].revents & POLLIN))
+			run_socket_follow_dispatch(sv->follow);
 		if (pfds[1].revents & POLLIN)
 			forward_signal(sv);
 		if (sync_fd >= 0 && pfds[2].revents) {
-			int listener = restart_report_receive(sync_fd, sb->s, sv->audit);
+			int listener = restart_report_receive(sync_fd, sb->s, sv->audit, sv->follow);
 			/* --restart: each new COMMAND sends its listener; init, restart records. */
 			if (listener != -EAGAIN && (listener < 0 || sb->s->restart == SJ_RESTART_NO)) {
 				close(sync_fd);
@@ -476,6 +488,8 @@ static void cleanup(struct supervisor *sv)
 	for (int i = 0; i < 2; i++)
 		if (sv->sb.sync[i] >= 0)
 			close(sv->sb.sync[i]);
+	run_socket_follow_free(sv->follow);
+	sv->follow = NULL;
 	remove_listen_paths(sv);
 	created_dirs_remove(&sv->dirs);
 	if (sv->audit)
@@ -513,6 +527,7 @@ int spawn_run(const struct sj_settings *s, char **command)
 		goto out;
 	}
 	sv.pid = pid;
+	run_socket_follow_attach(sv.follow, sv.pidfd, sv.sb.userns);
 	close(sv.sb.sync[1]);
 	sv.sb.sync[1] = -1;
 	/*
