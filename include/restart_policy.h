@@ -40,5 +40,3 @@ size_t restart_format_line(char *buf, size_t len, const struct sj_restart_event 
  * ("signal":"SIGSEGV" instead of "exit-status" when it was killed). */
 size_t restart_format_json(char *buf, size_t len, const struct sj_restart_event *ev);
 
-/* What sockjail exits with when COMMAND ended with wait_status (128+N for signal N). */
-int restart_exit_status(int wait_status);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "settings.h"
 
@@ -13,6 +14,8 @@ struct sj_follow;
  * COMMAND's seccomp listener) is returned; a restart record from init is
  * written to stderr (unless --quiet) and to audit (if not NULL), and a
  * --run-socket directory fd goes to follow; for those two, -EAGAIN is
- * returned. -EPIPE at EOF, another negative errno on error.
+ * returned. *pid: the sender's pid, if the kernel attached it
+ * (SO_PASSCRED, for --info-fd). -EPIPE at EOF, another negative errno on error.
  */
-int restart_report_receive(int sync_fd, const struct sj_settings *s, FILE *audit, struct sj_follow *follow);
+int restart_report_receive(int sync_fd, const struct sj_settings *s, FILE *audit, struct sj_follow *follow,
+			   pid_t *pid);

@@ -26,10 +26,16 @@ struct sj_follow;
 /*
  * In the supervisor, before anything is unshared: note what each
  * --run-socket is now (the owner a new one must have), open its host
- * directory and watch it. *out is NULL when there is nothing to follow.
- * Returns 0 or a negative errno, with the reason in err.
+ * directory and watch it. canon[i]: the symlink-free host path of the
+ * i-th --run-socket (hostpath.h), walked from root_fd. *out is NULL when
+ * there is nothing to follow. Returns 0 or a negative errno, with the
+ * reason in err.
  */
-int run_socket_follow_new(const struct sj_settings *s, struct sj_follow **out, char *err, size_t errlen);
+int run_socket_follow_new(const struct sj_settings *s, const char *const *canon, int root_fd, struct sj_follow **out,
+			  char *err, size_t errlen);
+
+/* The directories the sandbox must open for it (owned by f; NULL if none). */
+const char *const *run_socket_follow_dirs(const struct sj_follow *f, size_t *n);
 
 /* Once the sandbox exists: its init's pidfd, whose namespaces the helper enters. */
 void run_socket_follow_attach(struct sj_follow *f, int pidfd, bool userns);

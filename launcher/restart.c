@@ -24,6 +24,8 @@
 #include "landlock.h"
 #include "listen_fds.h"
 #include "log.h"
+#include "proc_policy.h"
+#include "reaper.h"
 #include "restart_policy.h"
 
 static int64_t now_ms(void)
@@ -52,6 +54,10 @@ static int *hold_listen_sockets(const struct sj_sandbox *sb)
 	/* Above the sync fd's slot, which each COMMAND's process fills. */
 	if ((r = listen_fds_open(sb, held, sb->sync_child_fd + 1, &step, &what)) < 0)
 		die_errno(r, "%s %s", step, what ? what : "");
+	/* Bound: no COMMAND needs a way to the host's directories. */
+	for (size_t i = 0; sb->listen_host && i < sb->s->listen.n; i++)
+		if (sb->listen_host[i].parent_fd >= 0)
+			close(sb->listen_host[i].parent_fd);
 	return held;
 }
 
@@ -138,10 +144,12 @@ void restart_init_run(const struct sj_sandbox *sb, const sigset_t *set, pid_t (*
 			/* The ways sockjail is asked to stop: no restart after them. */
 			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
 				stopping = true;
-			if (command > 0)
-				kill(command, (int)si.ssi_signo);
-			else if (stopping)
-				_exit(restart_exit_status(last));
+			if (command > 0) {
+				if (proc_policy_forward_signal(si.ssi_code, reaper_same_pgrp(command)))
+					kill(command, (int)si.ssi_signo);
+			} else if (stopping) {
+				_exit(proc_policy_exit_status(last));
+			}
 			continue;
 		}
 		if (command <= 0 || !reap(command, &last))
@@ -149,7 +157,7 @@ void restart_init_run(const struct sj_sandbox *sb, const sigset_t *set, pid_t (*
 		command = 0;
 		if (!restart_wanted(sb->s->restart, last, stopping))
 			/* Exiting ends the namespace; the kernel kills what is left. */
-			_exit(restart_exit_status(last));
+			_exit(proc_policy_exit_status(last));
 		kill_leftovers();
 		report(sb->sync[1], ++count, last);
 		due = now_ms() + sb->s->restart_sec_ms;

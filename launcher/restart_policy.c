@@ -117,12 +117,3 @@ size_t restart_format_json(char *buf, size_t len, const struct sj_restart_event 
 		     ev->count, how, ev->delay_ms);
 	return n < 0 ? 0 : (size_t)n;
 }
-
-int restart_exit_status(int wait_status)
-{
-	if (WIFEXITED(wait_status))
-		return WEXITSTATUS(wait_status);
-	if (WIFSIGNALED(wait_status))
-		return 128 + WTERMSIG(wait_status);
-	return 125;
-}

@@ -28,7 +28,8 @@ static void report_restart(const struct sj_restart_msg *m, const struct sj_setti
 	}
 }
 
-int restart_report_receive(int sync_fd, const struct sj_settings *s, FILE *audit, struct sj_follow *follow)
+int restart_report_receive(int sync_fd, const struct sj_settings *s, FILE *audit, struct sj_follow *follow,
+			   pid_t *pid)
 {
 	union {
 		struct sj_restart_msg m;
@@ -38,7 +39,7 @@ int restart_report_receive(int sync_fd, const struct sj_settings *s, FILE *audit
 	struct iovec iov = { .iov_base = &payload, .iov_len = sizeof(payload) };
 	union {
 		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))];
 	} u = { 0 };
 	struct msghdr msg = {
 		.msg_iov = &iov,
@@ -53,10 +54,19 @@ int restart_report_receive(int sync_fd, const struct sj_settings *s, FILE *audit
 			return -errno;
 	if (n == 0)
 		return -EPIPE;
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
-		int fd;
-		memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	int fd = -1;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)) && fd < 0) {
+			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+		} else if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len == CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred cred;
+			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+			*pid = cred.pid;
+		}
+	}
+	if (fd >= 0) {
 		if (n == sizeof(payload.d) && payload.d.magic == SJ_FOLLOW_DIR_MAGIC) {
 			run_socket_follow_take_dir(follow, payload.d.index, fd);
 			return -EAGAIN;

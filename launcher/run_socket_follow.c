@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "hostpath.h"
 #include "log.h"
 #include "util.h"
 
@@ -39,8 +41,9 @@ struct sj_follow_mount_attr {
 #define SJ_FOLLOW_ATTR_RDONLY 0x00000001ULL
 
 struct follow_entry {
-	const char *path;  /* as given; the same path inside */
-	char *name;        /* its last component */
+	const char *path;  /* as given: where the sandbox has it */
+	char *dir;         /* the symlink-free host directory holding it */
+	char *name;        /* its last component there */
 	bool optional;     /* --run-socket-optional */
 	bool is_dir;       /* a directory of sockets rather than one socket */
 	uid_t uid;         /* the owner a new one must have (not for optional) */
@@ -55,12 +58,14 @@ struct sj_follow {
 	int ifd;
 	int pidfd;
 	bool userns;
+	const char **dirs; /* e[i].dir, for the sandbox */
 	size_t n;
 	struct follow_entry e[];
 };
 
 static void entry_close(struct follow_entry *e)
 {
+	free(e->dir);
 	free(e->name);
 	if (e->host_dir >= 0)
 		close(e->host_dir);
@@ -76,40 +81,35 @@ void run_socket_follow_free(struct sj_follow *f)
 		entry_close(&f->e[i]);
 	if (f->ifd >= 0)
 		close(f->ifd);
+	free(f->dirs);
 	free(f);
 }
 
-/* The directory part of path ("/run/x/s.sock" -> "/run/x"), into buf. */
-static int parent_of(const char *path, char *buf, size_t len)
+static int entry_open(struct sj_follow *f, struct follow_entry *e, const char *path, const char *canon, bool optional,
+		      int root_fd, char *err, size_t errlen)
 {
-	const char *slash = strrchr(path, '/');
-	if (!slash || slash == path)
-		return -EINVAL; /* settings keep these below /run */
-	if ((size_t)(slash - path) >= len)
-		return -ENAMETOOLONG;
-	memcpy(buf, path, (size_t)(slash - path));
-	buf[slash - path] = '\0';
-	return 0;
-}
-
-static int entry_open(struct sj_follow *f, struct follow_entry *e, const char *path, bool optional, char *err,
-		      size_t errlen)
-{
-	char dir[4096], fdpath[64];
+	char dir[PATH_MAX], fdpath[64];
+	const char *name;
+	struct sj_hostpath_found found;
+	struct sj_hostpath_error he;
 	struct stat st;
 	int r;
 
 	*e = (struct follow_entry){ .path = path, .optional = optional, .host_dir = -1, .sandbox_dir = -1, .wd = -1 };
-	if ((r = parent_of(path, dir, sizeof(dir))) < 0 || !(e->name = strdup(strrchr(path, '/') + 1))) {
-		snprintf(err, errlen, "%s: %s", path, strerror(r < 0 ? -r : ENOMEM));
-		return r < 0 ? r : -ENOMEM;
-	}
-	e->host_dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (e->host_dir < 0) {
-		r = -errno;
-		snprintf(err, errlen, "%s: %s", dir, strerror(-r));
+	if ((r = hostpath_split(canon, dir, sizeof(dir), &name)) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-r));
 		return r;
 	}
+	if (!(e->dir = strdup(dir)) || !(e->name = strdup(name)))
+		return -ENOMEM;
+	/* canon has no symlink in it: one found now was put there since. */
+	r = hostpath_open(root_fd, dir, SJ_HOSTPATH_NO_SYMLINKS | SJ_HOSTPATH_ACCEPT_DIR, NULL, NULL, &found, &he);
+	if (r < 0) {
+		hostpath_error_format(&he, err, errlen);
+		return r;
+	}
+	free(found.canon);
+	e->host_dir = found.fd;
 	if (fstatat(e->host_dir, e->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		e->is_dir = S_ISDIR(st.st_mode);
 		e->uid = st.st_uid;
@@ -130,7 +130,8 @@ static int entry_open(struct sj_follow *f, struct follow_entry *e, const char *p
 	return 0;
 }
 
-int run_socket_follow_new(const struct sj_settings *s, struct sj_follow **out, char *err, size_t errlen)
+int run_socket_follow_new(const struct sj_settings *s, const char *const *canon, int root_fd, struct sj_follow **out,
+			  char *err, size_t errlen)
 {
 	size_t n = s->run_sockets.n;
 	int r;
@@ -149,14 +150,27 @@ int run_socket_follow_new(const struct sj_settings *s, struct sj_follow **out, c
 		free(f);
 		return r;
 	}
-	for (size_t i = 0; i < s->run_sockets.n; i++, f->n++)
-		if ((r = entry_open(f, &f->e[f->n], s->run_sockets.v[i], false, err, errlen)) < 0) {
+	f->dirs = calloc(n, sizeof(*f->dirs));
+	if (!f->dirs) {
+		run_socket_follow_free(f);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < s->run_sockets.n; i++, f->n++) {
+		if ((r = entry_open(f, &f->e[f->n], s->run_sockets.v[i], canon[i], false, root_fd, err, errlen)) < 0) {
 			f->n++;
 			run_socket_follow_free(f);
 			return r;
 		}
+		f->dirs[f->n] = f->e[f->n].dir;
+	}
 	*out = f;
 	return 0;
+}
+
+const char *const *run_socket_follow_dirs(const struct sj_follow *f, size_t *n)
+{
+	*n = f ? f->n : 0;
+	return f ? f->dirs : NULL;
 }
 
 void run_socket_follow_attach(struct sj_follow *f, int pidfd, bool userns)
@@ -358,16 +372,23 @@ static int send_fd_with(int sock, int fd, const void *payload, size_t len)
 
 int run_socket_follow_send_dirs(const struct sj_sandbox *sb)
 {
-	const struct sj_settings *s = sb->s;
-	char dir[4096];
 	int r;
 
-	for (size_t i = 0; i < s->run_sockets.n; i++) {
-		if ((r = parent_of(s->run_sockets.v[i], dir, sizeof(dir))) < 0)
+	if (sb->n_follow_dirs == 0)
+		return 0;
+	_cleanup_close_ int root = hostpath_open_root();
+	if (root < 0)
+		return root;
+	for (size_t i = 0; i < sb->n_follow_dirs; i++) {
+		struct sj_hostpath_found found;
+		struct sj_hostpath_error he;
+		/* The supervisor's path has no symlink: one now was put there since. */
+		r = hostpath_open(root, sb->follow_dirs[i], SJ_HOSTPATH_NO_SYMLINKS | SJ_HOSTPATH_ACCEPT_DIR, NULL, NULL,
+				  &found, &he);
+		if (r < 0)
 			return r;
-		_cleanup_close_ int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
+		free(found.canon);
+		_cleanup_close_ int fd = found.fd;
 		struct sj_follow_dir_msg m = { .magic = SJ_FOLLOW_DIR_MAGIC, .index = (unsigned)i };
 		if ((r = send_fd_with(sb->sync[1], fd, &m, sizeof(m))) < 0)
 			return r;
