@@ -48,6 +48,17 @@ struct sj_sandbox {
 	/* COMMAND's process moves sync[1] here: 3 + the number of activation fds. */
 	int sync_child_fd;
 
+	/*
+	 * --restart: set by the sandbox's init, which applied Landlock and made
+	 * the --listen sockets once (these fds, above sync_child_fd) for every
+	 * COMMAND it starts. NULL: COMMAND's process does both itself.
+	 */
+	const int *listen_held;
+
+	/* --run-socket's host directories (symlink-free), for run_socket_follow_send_dirs(). */
+	const char *const *follow_dirs;
+	size_t n_follow_dirs;
+
 	/* --listen unix: on the host (listen_fds.h), one entry per --listen; NULL if none. */
 	struct sj_listen_host *listen_host;
 	struct sj_listen_bound *listen_bound; /* MAP_SHARED with the supervisor */
