@@ -12,6 +12,8 @@
 #include "mount_plan.h"
 #include "settings.h"
 
+struct sj_sdnotify_relay;
+
 struct sj_sandbox {
 	const struct sj_settings *s;
 	char **command;
@@ -46,6 +48,9 @@ struct sj_sandbox {
 	int sync[2];
 	/* COMMAND's process moves sync[1] here: 3 + the number of activation fds. */
 	int sync_child_fd;
+
+	/* The systemd notification relay (NOTIFY_SOCKET): the socket is bound in the sandbox. */
+	const struct sj_sdnotify_relay *sdnotify;
 };
 
 /* Runs in the cloned child; never returns. */

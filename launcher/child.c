@@ -32,6 +32,7 @@
 #include "netns.h"
 #include "proc_policy.h"
 #include "reaper.h"
+#include "sdnotify_relay.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
 #include "util.h"
@@ -195,6 +196,13 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 
 	if ((r = landlock_apply(sb->s, sb->landlock_abi, &step)) < 0)
 		die_errno(r, "%s", step);
+	/*
+	 * After Landlock, so that the socket belongs to COMMAND's domain (its
+	 * abstract-socket scope refuses senders outside it otherwise), and
+	 * before the seccomp filter, which would gate the bind.
+	 */
+	if ((r = sdnotify_relay_child(sb->sdnotify)) < 0)
+		die_errno(r, "NOTIFY_SOCKET: binding the relay's socket %s", sb->sdnotify->name);
 
 	char **envp = sb->envp;
 	if ((r = listen_fds_setup(sb, &envp, &step, &what)) < 0)

@@ -40,6 +40,7 @@
 #include "netns.h"
 #include "notify.h"
 #include "proc_policy.h"
+#include "sdnotify_relay.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
 #include "util.h"
@@ -219,6 +220,7 @@ struct supervisor {
 	/* Socket files --listen creates on the host, unlinked at the end. */
 	struct sj_strv listen_paths;
 	struct sj_info info;         /* --info-fd */
+	struct sj_sdnotify_relay relay; /* NOTIFY_SOCKET */
 };
 
 /*
@@ -351,6 +353,11 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 		log_errno(-ENOMEM, "environment");
 		return -ENOMEM;
 	}
+	if ((r = sdnotify_relay_prepare(&sv->relay, s, &sb->envp, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	sb->sdnotify = &sv->relay;
 
 	/* What must exist on the host is checked now, not half-way through. */
 	for (size_t i = 0; i < s->run_sockets.n; i++) {
@@ -436,6 +443,8 @@ static int serve(struct supervisor *sv)
 		pfds[n++] = (struct pollfd){ .fd = sv->sigfd, .events = POLLIN };
 		if (sync_fd >= 0)
 			pfds[n++] = (struct pollfd){ .fd = sync_fd, .events = POLLIN };
+		size_t relay_at = n;
+		n += sdnotify_relay_pollfd(&sv->relay, &pfds[n]);
 		size_t first_notify = n;
 		if (sv->notify)
 			n += notify_pollfds(sv->notify, pfds + n, ARRAY_SIZE(pfds) - n);
@@ -456,6 +465,8 @@ static int serve(struct supervisor *sv)
 				sv->notify = NULL;
 			}
 		}
+		if (relay_at < first_notify && pfds[relay_at].revents)
+			sdnotify_relay_dispatch(&sv->relay);
 		if (pfds[1].revents & POLLIN)
 			forward_signal(sv);
 		if (sync_fd >= 0 && pfds[2].revents) {
@@ -491,6 +502,8 @@ static int serve(struct supervisor *sv)
 				break;
 			}
 			status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+			/* A READY=1 sent just before the end still reaches systemd. */
+			sdnotify_relay_dispatch(&sv->relay);
 			break;
 		}
 	}
@@ -530,11 +543,13 @@ static void cleanup(struct supervisor *sv)
 	free(sv->sb.groups);
 	if (sv->info.fd >= 0)
 		close(sv->info.fd);
+	sdnotify_relay_free(&sv->relay);
 }
 
 int spawn_run(const struct sj_settings *s, char **command)
 {
-	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .sb.sync = { -1, -1 }, .info.fd = -1 };
+	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .sb.sync = { -1, -1 }, .info.fd = -1,
+				 .relay = SJ_SDNOTIFY_RELAY_INIT };
 	sigset_t set, old;
 	int r, status = SJ_EXIT_FAILURE;
 
@@ -585,6 +600,10 @@ int spawn_run(const struct sj_settings *s, char **command)
 	}
 	if ((r = write_all(sv.sb.sync[0], "g", 1)) < 0) {
 		log_errno(r, "starting the sandbox");
+		goto out;
+	}
+	if ((r = sdnotify_relay_start(&sv.relay, pid)) < 0) {
+		log_errno(r, "NOTIFY_SOCKET: taking over the relay's socket");
 		goto out;
 	}
 	status = serve(&sv);
