@@ -272,6 +272,11 @@ static int prepare_identity(struct sj_sandbox *sb, const struct sj_settings *s)
 		log_error("%s", err);
 		return r;
 	}
+	if (sb->caller_uid == 0 && (r = identity_check_here(&id, s->groups_set, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		identity_free(&id);
+		return r;
+	}
 	sb->uid = id.uid;
 	sb->gid = id.gid;
 	sb->groups = TAKE_PTR(id.groups);
