@@ -423,3 +423,56 @@ t_xvfb_pathname_only() {
 	use_profiles
 	in_private_run _xvfb_private
 }
+
+# ---------------------------------------------------------------------------
+# The man page's SYSTEMD and SERVICES examples, as far as a host without
+# systemd as PID 1 allows: Type=notify is t_redis_type_notify,
+# ExecReload=kill -HUP $MAINPID is the SIGHUP to sockjail in
+# t_nginx_unix_socket_reload; here socket activation under a profile, and
+# the answer for a resolv.conf that points into /run.
+
+# The socket unit's part, played by systemd-socket-activate(1).
+_socket_activated_private() {
+	open_tmp
+	cat >"$SJ_TMP/echo-server.py" <<'PY'
+import os, socket
+assert os.environ["LISTEN_PID"] == str(os.getpid()) and os.environ["LISTEN_FDS"] == "1"
+s = socket.socket(fileno=3)
+c, _ = s.accept()
+c.sendall(os.environ["LISTEN_FDNAMES"].encode() + b" " + c.recv(64))
+PY
+	# (It passes on only the variables it is told to.)
+	systemd-socket-activate -l /run/echo.sock --fdname=front -E SOCKJAIL_PROFILE_PATH -- \
+		"$SOCKJAIL" -p strict -- $PY "$SJ_TMP/echo-server.py" >"$SJ_TMP/act.log" 2>&1 &
+	local act=$!
+	sj_bg+=("$act")
+	wait_until 30 test -S /run/echo.sock
+	out=$(printf ping | timeout 30 socat -t 10 - UNIX-CONNECT:/run/echo.sock) || fail "socat exited $?"
+	expect_eq "$out" "front ping" "the activated service's reply"
+	wait "$act"
+	expect_eq "$?" 0 "the service's status: $(cat "$SJ_TMP/act.log")"
+}
+
+t_systemd_socket_activated() {
+	require_cmd systemd-socket-activate
+	require_cmd socat
+	in_private_run _socket_activated_private
+}
+
+_resolv_private() {
+	mkdir -p /run/systemd/resolve
+	echo "nameserver 127.0.0.53" >/run/systemd/resolve/stub-resolv.conf
+	# Control: /run is empty in the sandbox, so a resolv.conf link into it dangles.
+	run "$SOCKJAIL" --net host -- cat /run/systemd/resolve/stub-resolv.conf
+	[ "$rc" -ne 0 ] || fail "the sandbox saw the host's /run/systemd/resolve"
+	run "$SOCKJAIL" --net host --run-socket /run/systemd/resolve -- cat /run/systemd/resolve/stub-resolv.conf
+	expect_eq "$rc" 0 "status with --run-socket /run/systemd/resolve"
+	expect_eq "$out" "nameserver 127.0.0.53" "the resolver's file"
+	run "$SOCKJAIL" --net host --run-socket /run/systemd/resolve -- \
+		/bin/sh -c 'echo x >/run/systemd/resolve/stub-resolv.conf'
+	[ "$rc" -ne 0 ] || fail "the sandbox wrote the host's resolver configuration"
+}
+
+t_resolv_conf_in_run() {
+	in_private_run _resolv_private
+}

@@ -301,9 +301,8 @@ static const char *const foreign_options[] = {
 	"foreground", /* the example service */
 	"selftest",   /* the example application */
 	"system",     /* dbus-daemon(1) (SERVICES) */
-	"nofork",     /* dbus-daemon(1) (SERVICES) */
-	"nopidfile",  /* dbus-daemon(1) (SERVICES) */
-	"nolisten",   /* Xvfb(1) (SERVICES) */
+	"supervised", /* redis-server(1) (SYSTEMD) */
+	"daemonize",  /* redis-server(1) (SYSTEMD) */
 	NULL,
 };
 
