@@ -30,6 +30,7 @@ struct sj_sandbox {
 	bool set_groups;   /* setgroups(2) is allowed: set groups (none unless given) */
 	gid_t *groups;     /* COMMAND's supplementary groups (--groups, --uid USER) */
 	size_t n_groups;
+	bool uid_unmapped; /* no uid_map (idmap.h): COMMAND keeps the caller's uid */
 
 	char cwd[4096];    /* the caller's cwd, re-entered after the mounts ("" if none) */
 
@@ -51,6 +52,13 @@ struct sj_sandbox {
 
 	/* The systemd notification relay (NOTIFY_SOCKET): the socket is bound in the sandbox. */
 	const struct sj_sdnotify_relay *sdnotify;
+
+	/* --listen unix: on the host (listen_fds.h), one entry per --listen; NULL if none. */
+	struct sj_listen_host *listen_host;
+	struct sj_listen_bound *listen_bound; /* MAP_SHARED with the supervisor */
+	/* Host fds only the supervisor needs (cleanup): the sandbox closes them first. */
+	int *host_fds;
+	size_t n_host_fds;
 };
 
 /* Runs in the cloned child; never returns. */

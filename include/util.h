@@ -28,3 +28,9 @@ int recv_fd_pid(int sock, pid_t *pid);
 int sys_pidfd_open(pid_t pid, unsigned flags);
 int sys_pidfd_send_signal(int pidfd, int sig);
 int sys_pidfd_getfd(int pidfd, int fd);
+
+/*
+ * /var/run is a symlink to /run (or ../run), as Debian makes it, so that
+ * /var/run/x may be taken for /run/x. /var itself must be a directory.
+ */
+bool var_run_is_run(void);

@@ -35,6 +35,7 @@
 #include "sdnotify_relay.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
+#include "startup_errors.h"
 #include "util.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -155,7 +156,7 @@ static int drop_ids(const struct sj_sandbox *sb)
 		return -errno;
 	if (setresgid(sb->gid, sb->gid, sb->gid) < 0)
 		return -errno;
-	if (setresuid(sb->uid, sb->uid, sb->uid) < 0)
+	if (!sb->uid_unmapped && setresuid(sb->uid, sb->uid, sb->uid) < 0)
 		return -errno;
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return -errno;
@@ -194,6 +195,15 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 		close(sb->sync[1]);
 	}
 
+	/*
+	 * landlock_restrict_self() needs no_new_privs or CAP_SYS_ADMIN in our
+	 * user namespace; with --gate-only in a container without that
+	 * capability there is no namespace of ours to have it in. Setting it
+	 * now changes nothing for the id and capability changes below (it
+	 * only stops execve() from granting privileges).
+	 */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno(-errno, "PR_SET_NO_NEW_PRIVS");
 	if ((r = landlock_apply(sb->s, sb->landlock_abi, &step)) < 0)
 		die_errno(r, "%s", step);
 	/*
@@ -248,6 +258,9 @@ void child_main(const struct sj_sandbox *sb)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		die_errno(-errno, "PR_SET_PDEATHSIG");
 	close(sb->sync[0]);
+	/* Host directories the supervisor keeps for its cleanup: nothing in here may reach them. */
+	for (size_t i = 0; i < sb->n_host_fds; i++)
+		close(sb->host_fds[i]);
 	/* Wait for the id maps (and the veth); EOF means the supervisor died. */
 	if (read_all(sb->sync[1], &go, 1) != 1)
 		_exit(SJ_EXIT_FAILURE);
@@ -259,6 +272,14 @@ void child_main(const struct sj_sandbox *sb)
 		die_errno(r, "bringing up lo");
 	if ((r = mount_apply(&sb->plan, &failed)) < 0) {
 		const struct sj_mount_op *o = &sb->plan.ops[failed];
+		if (r == -ESTALE && o->pinned)
+			die("%s %s: replaced on the host while sockjail was starting (%s is no longer what was "
+			    "checked); not mounting it",
+			    o->origin, o->src, o->pinned);
+		char why[512];
+		if ((o->kind == SJ_MOP_PROC || o->kind == SJ_MOP_SYSFS) &&
+		    startup_explain_mount(o->kind == SJ_MOP_PROC, sb->userns, r, why, sizeof(why)))
+			die("%s", why);
 		if (o->src)
 			die_errno(r, "%s %s: mounting on %s", o->origin, o->src, o->dst);
 		die_errno(r, "%s: mounting %s", o->origin, o->dst);
@@ -287,6 +308,10 @@ void child_main(const struct sj_sandbox *sb)
 		command_main(sb);
 	}
 	close(sb->sync[1]);
+	/* COMMAND's process has bound its --listen sockets: init needs no host directory. */
+	for (size_t i = 0; sb->listen_host && i < s->listen.n; i++)
+		if (sb->listen_host[i].parent_fd >= 0)
+			close(sb->listen_host[i].parent_fd);
 	if (prctl(PR_SET_NAME, "sockjail-init", 0, 0, 0) < 0)
 		die_errno(-errno, "PR_SET_NAME");
 	init_loop(sb, pid, &set);

@@ -29,7 +29,9 @@
 
 #include "caps.h"
 #include "cleanup.h"
+#include "fault.h"
 #include "landlock.h"
+#include "procfs.h"
 #include "util.h"
 
 static int parse_ids(const char *line, unsigned out[4])
@@ -111,7 +113,16 @@ int emulate_translate_ids(const char *uid_map, const char *gid_map, struct sj_em
 
 	for (int i = 0; i < 4; i++) {
 		unsigned u, g;
-		if (map_id(uid_map, t->uid[i], &u) < 0 || map_id(gid_map, t->gid[i], &g) < 0)
+		/*
+		 * No uid_map at all (root without CAP_SETFCAP, idmap.h): nobody
+		 * inside can change uid, so the target has the kuid the
+		 * executor has; -1 makes setresuid()/setfsuid() keep it.
+		 */
+		if (uid_map[0] == '\0')
+			u = (unsigned)-1;
+		else if (map_id(uid_map, t->uid[i], &u) < 0)
+			return -EINVAL;
+		if (map_id(gid_map, t->gid[i], &g) < 0)
 			return -EINVAL;
 		uid[i] = u;
 		gid[i] = g;
@@ -148,7 +159,7 @@ static bool same_ns(int fd, const char *self)
 static int read_proc(pid_t tid, const char *name, char *buf, size_t len)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, name);
+	snprintf(path, sizeof(path), "/proc/%d/%s", procfs_pid(tid), name);
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -169,7 +180,7 @@ int emulate_target_open(pid_t tid, struct sj_emulate_target *t)
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		*fds[i] = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
-		snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, names[i]);
+		snprintf(path, sizeof(path), "/proc/%d/%s", procfs_pid(tid), names[i]);
 		*fds[i] = open(path, (i < 2 ? O_PATH | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
 		if (*fds[i] < 0) {
 			r = -errno;
@@ -267,6 +278,7 @@ __attribute__((noreturn)) static void executor(const struct sj_settings *s, int 
 			res.denied = true;
 			goto done;
 		}
+		fault_point("executor-checked");
 		/* The same rule in the kernel, so a symlink swapped in now cannot move the socket. */
 		struct sj_settings only_fs = { .pathname_bind = SJ_PATHNAME_BIND_RUN_DIRS,
 					       .run_dirs = s->run_dirs,

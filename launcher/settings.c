@@ -51,11 +51,13 @@ const struct sj_option sj_options[] = {
 	{ "quiet", 'q', SJ_OPT_QUIET, F, NULL, "no stderr line per denied bind" },
 	{ "audit", 0, SJ_OPT_AUDIT, A | F, "FILE", "JSON line per bind decision (- for stderr)" },
 	{ "learn", 0, SJ_OPT_LEARN, A, "FILE", "write a profile allowing what COMMAND used" },
+	{ "features", 0, SJ_OPT_FEATURES, 0, NULL, "kernel features sockjail uses or lacks" },
 	/* Services. */
 	{ "groups", 0, SJ_OPT_GROUPS, A | F, "G[,G...]", "supplementary groups (names or numbers)" },
 	{ "wait", 0, SJ_OPT_WAIT, A | F, "command|all", "end with COMMAND, or with the last process" },
 	{ "info-fd", 0, SJ_OPT_INFO_FD, A, "FD", "write pids and namespaces as JSON to FD" },
 	{ "notify", 0, SJ_OPT_NOTIFY, A | F, "relay|none", "relay sd_notify(3) to $NOTIFY_SOCKET" },
+	{ "gate-only", 0, SJ_OPT_GATE_ONLY, F, NULL, "no namespaces: bind gate, Landlock, caps only" },
 	{ "help", 'h', SJ_OPT_HELP, 0, NULL, "show this help" },
 	{ "version", 0, SJ_OPT_VERSION, 0, NULL, "show the version" },
 	{ NULL, 0, 0, 0, NULL, NULL },
@@ -129,6 +131,11 @@ void settings_free(struct sj_settings *s)
 	free(s->env);
 	free(s->audit);
 	free(s->learn);
+	for (size_t i = 0; i < s->n_origins; i++) {
+		free(s->origins[i].value);
+		free(s->origins[i].where);
+	}
+	free(s->origins);
 	free(s->uid_name);
 	free(s->gid_name);
 	strv_free(&s->groups);
@@ -193,6 +200,29 @@ static int check_run_path(const char *p, char *err, size_t errlen)
 	if (!path_is_under(p, "/run"))
 		return fail(err, errlen, -EINVAL, "not under /run");
 	return 0;
+}
+
+/*
+ * The form --run-socket and --run-dir are stored in: "/run/x/" is /run/x,
+ * and /var/run/x is /run/x where /var/run is the symlink to /run that
+ * Debian and most distributions make (the caller says whether it is).
+ */
+static int normalise_run_path(const struct sj_settings *s, const char *arg, char *out, size_t outlen, char *err,
+			      size_t errlen)
+{
+	size_t n = strlen(arg);
+	if (n >= outlen)
+		return fail(err, errlen, -ENAMETOOLONG, "path too long");
+	while (n > 1 && arg[n - 1] == '/')
+		n--;
+	if (path_is_under(arg, "/var/run")) {
+		if (!s->var_run_is_run)
+			return fail(err, errlen, -EINVAL, "not under /run (/var/run is not a symlink to /run here)");
+		snprintf(out, outlen, "%.*s", (int)(n - 4), arg + 4);
+	} else {
+		snprintf(out, outlen, "%.*s", (int)n, arg);
+	}
+	return check_run_path(out, err, errlen);
 }
 
 static int choose(const char *arg, const char *const *words, int *out, char *err, size_t errlen)
@@ -333,19 +363,23 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 			if ((r = set_string(&s->net_veth, arg + 5)) < 0)
 				return r;
 			s->net = SJ_NET_VETH;
+			s->net_private_set = true;
 			return 0;
 		}
 		if ((r = choose(arg, net_words, &v, err, errlen)) < 0)
 			return fail(err, errlen, r, "expected none, host or veth:HOSTADDR/PREFIX,SANDBOXADDR/PREFIX");
 		s->net = v == 0 ? SJ_NET_NONE : SJ_NET_HOST;
+		s->net_private_set |= s->net == SJ_NET_NONE;
 		free(s->net_veth);
 		s->net_veth = NULL;
 		return 0;
 	case SJ_OPT_RUN_SOCKET:
-	case SJ_OPT_RUN_DIR:
-		if ((r = check_run_path(arg, err, errlen)) < 0)
+	case SJ_OPT_RUN_DIR: {
+		char path[4096];
+		if ((r = normalise_run_path(s, arg, path, sizeof(path), err, errlen)) < 0)
 			return r;
-		return strv_push(id == SJ_OPT_RUN_SOCKET ? &s->run_sockets : &s->run_dirs, arg);
+		return strv_push(id == SJ_OPT_RUN_SOCKET ? &s->run_sockets : &s->run_dirs, path);
+	}
 	case SJ_OPT_PATHNAME_BIND:
 		if ((r = choose(arg, pb_words, &v, err, errlen)) < 0)
 			return r;
@@ -438,6 +472,7 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 		if ((r = choose(arg, pid_words, &v, err, errlen)) < 0)
 			return r;
 		s->pid = (enum sj_pid)v;
+		s->pid_private_set |= s->pid == SJ_PID_PRIVATE;
 		return 0;
 	case SJ_OPT_CHDIR:
 		if (arg[0] == '\0')
@@ -451,6 +486,12 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 		return push_env(s, SJ_ENV_CLEAR, NULL, err, errlen);
 	case SJ_OPT_QUIET:
 		s->quiet = true;
+		return 0;
+	case SJ_OPT_GATE_ONLY:
+		/* sockjail's own network and PID namespaces, as with --net host --pid host. */
+		s->gate_only = true;
+		s->net = SJ_NET_HOST;
+		s->pid = SJ_PID_HOST;
 		return 0;
 	case SJ_OPT_AUDIT:
 	case SJ_OPT_LEARN:
@@ -484,10 +525,69 @@ int settings_validate(const struct sj_settings *s, char *err, size_t errlen)
 			return fail(err, errlen, -EINVAL, "--listen %s: the socket must be inside a --run-dir",
 				    s->listen.v[i]);
 	}
+	if (s->gate_only) {
+		const char *need = s->run_sockets.n ? "--run-socket"
+				   : s->run_dirs.n  ? "--run-dir"
+				   : s->n_mounts    ? (s->mounts[0].kind == SJ_MOUNT_TMPFS ? "--tmpfs"
+						       : s->mounts[0].kind == SJ_MOUNT_BIND ? "--bind"
+											    : "--ro-bind")
+				   : s->net_private_set ? "--net none|veth"
+				   : s->pid_private_set ? "--pid private"
+				   : s->userns	    ? "--userns"
+						    : NULL;
+		if (need)
+			return fail(err, errlen, -EINVAL,
+				    "--gate-only: %s needs a namespace of its own, which --gate-only does not create",
+				    need);
+	}
 	if (s->wait == SJ_WAIT_ALL && s->pid == SJ_PID_HOST)
 		return fail(err, errlen, -EINVAL,
 			    "--wait all: needs the sandbox's own PID namespace to find the processes; drop --pid host");
 	if (s->learn && s->abstract != SJ_ABSTRACT_LOG && s->abstract != SJ_ABSTRACT_DENY)
 		return fail(err, errlen, -EINVAL, "--learn %s: cannot be combined with --abstract allow", s->learn);
 	return 0;
+}
+
+int settings_note_origin(struct sj_settings *s, int id, const char *arg, const char *file, unsigned line)
+{
+	_cleanup_free_ char *value = NULL, *where = NULL;
+	char path[4096];
+
+	if (!arg)
+		return 0;
+	/* The value as stored, which is what later messages have in hand. */
+	if ((id == SJ_OPT_RUN_SOCKET || id == SJ_OPT_RUN_DIR) &&
+	    normalise_run_path(s, arg, path, sizeof(path), NULL, 0) == 0)
+		value = strdup(path);
+	else if (id == SJ_OPT_BIND || id == SJ_OPT_RO_BIND)
+		value = strndup(arg, strcspn(arg, ":"));
+	else
+		value = strdup(arg);
+	if (!value)
+		return -ENOMEM;
+	if (asprintf(&where, "%s:%u", file, line) < 0) {
+		where = NULL;
+		return -ENOMEM;
+	}
+	struct sj_origin *no = realloc(s->origins, (s->n_origins + 1) * sizeof(*no));
+	if (!no)
+		return -ENOMEM;
+	s->origins = no;
+	s->origins[s->n_origins++] = (struct sj_origin){ id, TAKE_PTR(value), TAKE_PTR(where) };
+	return 0;
+}
+
+const char *settings_describe(const struct sj_settings *s, int id, const char *value, char *buf, size_t len)
+{
+	const struct sj_option *o = settings_option_by_id(id);
+	const char *name = o ? o->name : "?";
+
+	/* The last one: a later profile line giving the same value is the one in force. */
+	for (size_t i = s->n_origins; i-- > 0;)
+		if (s->origins[i].id == id && strcmp(s->origins[i].value, value) == 0) {
+			snprintf(buf, len, "%s: %s %s", s->origins[i].where, name, value);
+			return buf;
+		}
+	snprintf(buf, len, "--%s %s", name, value);
+	return buf;
 }

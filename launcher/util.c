@@ -140,6 +140,19 @@ int sys_pidfd_getfd(int pidfd, int fd)
 	return r < 0 ? -errno : (int)r;
 }
 
+bool var_run_is_run(void)
+{
+	_cleanup_close_ int var = open("/var", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	char target[16];
+	ssize_t n;
+
+	if (var < 0 || (n = readlinkat(var, "run", target, sizeof(target) - 1)) < 0)
+		return false;
+	target[n] = '\0';
+	return strcmp(target, "/run") == 0 || strcmp(target, "/run/") == 0 || strcmp(target, "../run") == 0 ||
+	       strcmp(target, "../run/") == 0;
+}
+
 int recv_fd_pid(int sock, pid_t *pid)
 {
 	char dummy;

@@ -235,8 +235,8 @@ static void test_profile_errors(void **state)
 		 "%s:2: net veth:10.0.0.1/24,10.0.1.2/24: 10.0.0.1/24 and 10.0.1.2/24 are not on the same subnet", veth);
 	REFUSED(c, -EINVAL, message, "--profile", veth, "true");
 
-	const char *run = write_profile(c, "run.profile", "sockjail-profile 1\nrun-dir /run/a/\n");
-	snprintf(message, sizeof(message), "%s:2: run-dir /run/a/: path must not end in /", run);
+	const char *run = write_profile(c, "run.profile", "sockjail-profile 1\nrun-dir /run/a/../b\n");
+	snprintf(message, sizeof(message), "%s:2: run-dir /run/a/../b: path must not contain . or .. components", run);
 	REFUSED(c, -EINVAL, message, "--profile", run, "true");
 
 	snprintf(missing, sizeof(missing), "%s/missing.profile", c->dir);
