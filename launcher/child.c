@@ -35,6 +35,7 @@
 #include "reaper.h"
 #include "restart.h"
 #include "run_socket_follow.h"
+#include "sdnotify_relay.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
 #include "startup_errors.h"
@@ -209,6 +210,13 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 	/* With --restart, init did both once for every COMMAND (restart.c). */
 	if (!sb->listen_held && (r = landlock_apply(sb->s, sb->landlock_abi, &step)) < 0)
 		die_errno(r, "%s", step);
+	/*
+	 * After Landlock, so that the socket belongs to COMMAND's domain (its
+	 * abstract-socket scope refuses senders outside it otherwise), and
+	 * before the seccomp filter, which would gate the bind.
+	 */
+	if ((r = sdnotify_relay_child(sb->sdnotify)) < 0)
+		die_errno(r, "NOTIFY_SOCKET: binding the relay's socket %s", sb->sdnotify->name);
 
 	char **envp = sb->envp;
 	if (sb->listen_held)

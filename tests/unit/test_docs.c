@@ -306,6 +306,8 @@ static const char *const foreign_options[] = {
 	"nopidfile",  /* dbus-daemon(1) (SERVICES) */
 	"nolisten",   /* Xvfb(1) (SERVICES) */
 	"run-sokcet", /* the typo NOTES shows a hint for */
+	"supervised", /* redis-server(1) (SYSTEMD) */
+	"daemonize",  /* redis-server(1) (SYSTEMD) */
 	NULL,
 };
 
