@@ -70,8 +70,8 @@ void startup_explain_clone(const struct sj_startup_probe *p, bool used_clone2, b
 		      "--gate-only";
 	} else if (err == -ENOSPC && p->in_userns_clone) {
 		snprintf(tmp, sizeof(tmp),
-			 "the limit on user namespaces is reached (sysctl user.max_user_namespaces=%ld, counted per "
-			 "user and nesting level): raise it, or end unused namespaces",
+			 "the limit on user namespaces is reached (sysctl user.max_user_namespaces, %ld here; an "
+			 "enclosing user namespace may have a lower one): raise it, or end unused namespaces",
 			 p->max_user_namespaces);
 		why = tmp;
 	} else if (err == -ENOSPC) {

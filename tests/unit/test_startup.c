@@ -113,7 +113,7 @@ static void test_clone_messages(void **state)
 	pr.seccomp_filtered = false;
 	startup_explain_clone(&pr, false, true, -ENOSPC, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "(clone3)"));
-	assert_non_null(strstr(buf, "user.max_user_namespaces=100"));
+	assert_non_null(strstr(buf, "user.max_user_namespaces, 100 here"));
 	pr.max_user_namespaces = 0;
 	startup_explain_clone(&pr, false, true, -ENOSPC, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "disabled"));
