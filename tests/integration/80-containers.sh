@@ -270,6 +270,75 @@ _pod() {
 }
 t_podman_pod() { podman_here _pod; }
 
+# The Kubernetes manifest's containers, in a podman pod: each one's
+# securityContext as podman options (runAsUser/runAsGroup, capabilities
+# dropped, no privilege escalation; RuntimeDefault stood for by the
+# profile refusing namespaces) and its sockjail command line as written,
+# with a binding program in place of its args. The sidecar tries the
+# app's name first and is refused; the app then gets it.
+k8s_container() { # NAME: podman options, then the command, one word a line
+	/usr/bin/python3 - "$SJ_EXAMPLES/containers/kubernetes-pod.yaml" "$1" <<-'EOF'
+		import sys, yaml
+		pod = yaml.safe_load(open(sys.argv[1]))
+		spec = pod["spec"]
+		c = [c for c in spec["containers"] if c["name"] == sys.argv[2]][0]
+		psc, sc = spec.get("securityContext", {}), c.get("securityContext", {})
+		opts = []
+		uid, gid = sc.get("runAsUser", psc.get("runAsUser")), sc.get("runAsGroup", psc.get("runAsGroup"))
+		if uid is not None:
+		    opts.append("--user=%s:%s" % (uid, gid if gid is not None else uid))
+		for cap in sc.get("capabilities", {}).get("drop", []):
+		    opts.append("--cap-drop=" + cap)
+		if sc.get("allowPrivilegeEscalation") is False:
+		    opts.append("--security-opt=no-new-privileges")
+		if sc.get("seccompProfile", psc.get("seccompProfile", {})).get("type") == "RuntimeDefault":
+		    opts.append("--security-opt=seccomp=%s/containers/seccomp-no-namespaces.json" % sys.argv[1].rsplit("/", 2)[0])
+		print("\n".join(opts))
+		print("--")
+		print("\n".join(c["command"]))
+	EOF
+}
+
+_kubernetes_manifest() {
+	local pod=sj80-k8s-${SJ_TMP##*.} name=@app-control out
+	local run_opts=${PODMAN_RUN_OPTS/--network none /} dir=$SJ_TMP/k8s
+	mkdir -m 1777 "$dir"
+	chmod 755 "$SJ_TMP"
+	sj_pods+=("$pod")
+	podman pod create --name "$pod" --network none >/dev/null || fail "podman pod create"
+	local app=() side=() opts=() w
+	mapfile -t side < <(k8s_container sidecar)
+	mapfile -t app < <(k8s_container app)
+	[ "${app[-1]}" = -- ] && [ "${side[-1]}" = -- ] || fail "the manifest's commands end in --: [${app[*]}] [${side[*]}]"
+	expect_match "${app[*]}" "--user=10001:10001 --cap-drop=ALL --security-opt=no-new-privileges --security-opt=seccomp=" \
+		"the app's securityContext"
+	# Split each into podman options and the command, with our sockjail for the image's.
+	split() { # ARRAY-NAME
+		local -n a=$1
+		local i
+		for ((i = 0; i < ${#a[@]}; i++)); do [ "${a[i]}" = -- ] && break; done
+		opts=("${a[@]:0:i}")
+		cmd=("$SOCKJAIL" "${a[@]:i+2}")
+	}
+	local cmd=()
+	split side
+	sj_containers+=("$pod-sidecar")
+	podman run --rm --pod "$pod" --name "$pod-sidecar" "${opts[@]}" $run_opts "$IMAGE" "${cmd[@]}" \
+		"$(helper bindun)" "$name" -- sh -c "touch $dir/tried; exec sleep 100" >"$SJ_TMP/side.out" 2>&1 &
+	sj_bg+=($!)
+	for ((w = 0; w < 600; w++)); do
+		[ -e "$dir/tried" ] && break
+		kill -0 "${sj_bg[-1]}" 2>/dev/null || fail "the sidecar ended: $(cat "$SJ_TMP/side.out")"
+		sleep 0.1
+	done
+	out=$(cat "$SJ_TMP/side.out")
+	expect_match "$out" "ERR bind EPERM" "the manifest's sidecar binding the app's name"
+	split app
+	out=$(podman run --rm --pod "$pod" "${opts[@]}" $run_opts "$IMAGE" "${cmd[@]}" "$(helper bindun)" "$name" -- id -u 2>&1)
+	expect_match "$out" "^OK bound $name"$'\n'"10001" "the manifest's app binding its name"
+}
+t_kubernetes_manifest() { podman_here _kubernetes_manifest; }
+
 # ------------------------------------------- PID namespaces without /proc
 
 # unshare -pf without --mount-proc: /proc is the host's. Binds are decided
