@@ -304,6 +304,8 @@ static const char *const foreign_options[] = {
 	"nofork",     /* dbus-daemon(1) (SERVICES) */
 	"nopidfile",  /* dbus-daemon(1) (SERVICES) */
 	"nolisten",   /* Xvfb(1) (SERVICES) */
+	/* podman(1), docker(1), unshare(1) (CONTAINERS) */
+	"security-opt", "cap-drop", "cap-add", "user", "rm", "fork", "mount-proc",
 	NULL,
 };
 
