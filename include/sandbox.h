@@ -47,6 +47,13 @@ struct sj_sandbox {
 	int sync[2];
 	/* COMMAND's process moves sync[1] here: 3 + the number of activation fds. */
 	int sync_child_fd;
+
+	/* --listen unix: on the host (listen_fds.h), one entry per --listen; NULL if none. */
+	struct sj_listen_host *listen_host;
+	struct sj_listen_bound *listen_bound; /* MAP_SHARED with the supervisor */
+	/* Host fds only the supervisor needs (cleanup): the sandbox closes them first. */
+	int *host_fds;
+	size_t n_host_fds;
 };
 
 /* Runs in the cloned child; never returns. */

@@ -16,7 +16,8 @@ int spawn_run(const struct sj_settings *s, char **command);
 int spawn_print_filter(const struct sj_settings *s);
 
 /*
- * Every --run-socket must exist on the host. warn_only (--check-profile):
+ * Every --run-socket must exist on the host, as a socket or a directory
+ * reached through no symlink but root's (hostpath.h). warn_only (--check-profile):
  * one warning line for each that does not exist now, naming the profile
  * line it came from; else one error line for the first. Returns 0 or the
  * first one's negative errno.

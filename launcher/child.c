@@ -250,6 +250,9 @@ void child_main(const struct sj_sandbox *sb)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		die_errno(-errno, "PR_SET_PDEATHSIG");
 	close(sb->sync[0]);
+	/* Host directories the supervisor keeps for its cleanup: nothing in here may reach them. */
+	for (size_t i = 0; i < sb->n_host_fds; i++)
+		close(sb->host_fds[i]);
 	/* Wait for the id maps (and the veth); EOF means the supervisor died. */
 	if (read_all(sb->sync[1], &go, 1) != 1)
 		_exit(SJ_EXIT_FAILURE);
@@ -261,6 +264,10 @@ void child_main(const struct sj_sandbox *sb)
 		die_errno(r, "bringing up lo");
 	if ((r = mount_apply(&sb->plan, &failed)) < 0) {
 		const struct sj_mount_op *o = &sb->plan.ops[failed];
+		if (r == -ESTALE && o->pinned)
+			die("%s %s: replaced on the host while sockjail was starting (%s is no longer what was "
+			    "checked); not mounting it",
+			    o->origin, o->src, o->pinned);
 		char why[512];
 		if ((o->kind == SJ_MOP_PROC || o->kind == SJ_MOP_SYSFS) &&
 		    startup_explain_mount(o->kind == SJ_MOP_PROC, sb->userns, r, why, sizeof(why)))
@@ -293,6 +300,10 @@ void child_main(const struct sj_sandbox *sb)
 		command_main(sb);
 	}
 	close(sb->sync[1]);
+	/* COMMAND's process has bound its --listen sockets: init needs no host directory. */
+	for (size_t i = 0; sb->listen_host && i < s->listen.n; i++)
+		if (sb->listen_host[i].parent_fd >= 0)
+			close(sb->listen_host[i].parent_fd);
 	if (prctl(PR_SET_NAME, "sockjail-init", 0, 0, 0) < 0)
 		die_errno(-errno, "PR_SET_NAME");
 	init_loop(sb, pid, &set);

@@ -29,6 +29,7 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "env.h"
+#include "hostpath.h"
 #include "identity_lookup.h"
 #include "idmap.h"
 #include "info_fd.h"
@@ -48,74 +49,6 @@
 #include "util.h"
 
 extern char **environ;
-
-/* Directories sockjail made on the host for --run-dir, removed at the end. */
-struct created_dirs {
-	char *v[64];
-	size_t n;
-};
-
-static void remove_tree_at(int parent, const char *name)
-{
-	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0) {
-		DIR *d = fdopendir(fd);
-		if (d) {
-			struct dirent *e;
-			while ((e = readdir(d)))
-				if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-					if (unlinkat(dirfd(d), e->d_name, 0) < 0 && errno == EISDIR)
-						remove_tree_at(dirfd(d), e->d_name);
-			closedir(d);
-		} else {
-			close(fd);
-		}
-	}
-	unlinkat(parent, name, AT_REMOVEDIR);
-}
-
-static void created_dirs_remove(struct created_dirs *c)
-{
-	/* Deepest first; openat(O_NOFOLLOW) so a symlink planted inside is never followed. */
-	while (c->n > 0) {
-		char *p = c->v[--c->n];
-		remove_tree_at(AT_FDCWD, p);
-		free(p);
-	}
-}
-
-static int make_run_dir(const char *path, uid_t uid, gid_t gid, bool chown_it, struct created_dirs *c)
-{
-	char buf[4096];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char saved = *p;
-		*p = '\0';
-		if (mkdir(buf, 0755) == 0) {
-			if (c->n >= ARRAY_SIZE(c->v) || !(c->v[c->n] = strdup(buf)))
-				return -ENOMEM;
-			c->n++;
-			if (chown_it && chown(buf, uid, gid) < 0)
-				return -errno;
-			/* mkdir() applied our umask: the directory is 0755 as documented. */
-			if (chmod(buf, 0755) < 0)
-				return -errno;
-		} else if (errno != EEXIST) {
-			return -errno;
-		}
-		*p = saved;
-		if (saved == '\0')
-			break;
-	}
-	struct stat st;
-	if (stat(path, &st) < 0)
-		return -errno;
-	if (!S_ISDIR(st.st_mode))
-		return -ENOTDIR;
-	return 0;
-}
 
 /* Writes the planned maps; on failure *step names the file that refused. */
 static int write_id_maps(pid_t pid, const struct sj_id_plan *ids, const struct sj_sandbox *sb, const char **step)
@@ -208,7 +141,9 @@ static int read_unpriv_port_start(const struct sj_settings *s)
 
 struct supervisor {
 	struct sj_sandbox sb;
-	struct created_dirs dirs;
+	int root_fd;                       /* "/", where every host path walk starts */
+	struct sj_hostpath_made_list made; /* what --run-dir made on the host */
+	struct sj_strv pinned;             /* symlink-free host paths of the mount sources */
 	FILE *audit;
 	FILE *learn_out; /* --learn FILE, opened before the run */
 	struct sj_learned learned;
@@ -220,66 +155,122 @@ struct supervisor {
 	struct netns_veth veth; /* --net veth: its host end is deleted in cleanup() */
 	struct sj_id_caller caller; /* euid, egid and capabilities, for the id plan and its errors */
 	struct sj_id_plan ids;
-	/* Socket files --listen creates on the host, unlinked at the end. */
-	struct sj_strv listen_paths;
 	struct sj_info info;         /* --info-fd */
 };
 
 /*
- * A --listen unix: path must be free now: sockjail removes the file at the
- * end, and must never remove one it did not create.
+ * Walk a --run-dir or --run-socket on the host (hostpath.h), and pin the
+ * sandbox's mount of it to what was found.
  */
-static int check_listen_paths(struct supervisor *sv, const struct sj_settings *s)
+/*
+ * "--run-socket /run/x: /run/x is a regular file, ..." (or the profile
+ * line it came from), but "--run-socket /run/nope.sock: No such file or
+ * directory" when the path itself is missing, not the path twice.
+ */
+static void describe_walk_error(char *buf, size_t len, const struct sj_settings *s, int id, const char *path,
+				const struct sj_hostpath_error *e)
 {
-	for (size_t i = 0; i < s->listen.n; i++) {
-		struct sj_listen_spec l;
-		struct stat st;
-		int r = listen_spec_parse(s->listen.v[i], &l, NULL, 0);
-		if (r < 0)
-			return r;
-		if (l.kind == SJ_LISTEN_UNIX) {
-			if (lstat(l.path, &st) == 0)
-				r = -EADDRINUSE;
-			else if (errno != ENOENT)
-				r = -errno;
-			else
-				r = strv_push(&sv->listen_paths, l.path);
-			if (r < 0)
-				log_errno(r, "--listen %s", s->listen.v[i]);
-		}
-		listen_spec_free(&l);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	char what[PATH_MAX + 256], msg[PATH_MAX + 256];
+	settings_describe(s, id, path, what, sizeof(what));
+	if (e->reason == SJ_HOSTPATH_LOOKUP && strcmp(e->at, path) == 0)
+		snprintf(msg, sizeof(msg), "%s", strerror(e->err));
+	else
+		hostpath_error_format(e, msg, sizeof(msg));
+	snprintf(buf, len, "%s: %s", what, msg);
 }
 
-static void remove_listen_paths(struct supervisor *sv)
+/*
+ * Walk a --run-dir or --run-socket on the host (hostpath.h), and pin the
+ * sandbox's mount of it to what was found.
+ */
+static int walk_mount_source(struct supervisor *sv, int id, const char *path, unsigned flags,
+			     const struct sj_hostpath_mkdir *mk)
 {
-	for (size_t i = 0; i < sv->listen_paths.n; i++) {
-		struct stat st;
-		if (lstat(sv->listen_paths.v[i], &st) == 0 && S_ISSOCK(st.st_mode))
-			unlink(sv->listen_paths.v[i]);
+	const struct sj_settings *s = sv->sb.s;
+	const char *origin = id == SJ_OPT_RUN_SOCKET ? "--run-socket" : "--run-dir";
+	struct sj_hostpath_found f;
+	struct sj_hostpath_error e;
+	char msg[3 * PATH_MAX];
+	int r = hostpath_open(sv->root_fd, path, flags, mk, &sv->made, &f, &e);
+	if (r < 0) {
+		describe_walk_error(msg, sizeof(msg), s, id, path, &e);
+		log_error("%s", msg);
+		return r;
 	}
-	strv_free(&sv->listen_paths);
+	r = strv_push(&sv->pinned, f.canon);
+	if (r >= 0)
+		mount_plan_pin(&sv->sb.plan, origin, path, sv->pinned.v[sv->pinned.n - 1], f.dev, f.ino);
+	else
+		log_errno(r, "%s %s", origin, path);
+	hostpath_found_free(&f);
+	return r;
+}
+
+/* The host paths of --run-socket, --run-dir and --listen unix:, before anything is unshared. */
+static int prepare_host_paths(struct supervisor *sv, const struct sj_settings *s)
+{
+	struct sj_sandbox *sb = &sv->sb;
+	/* Host uid of the sandbox's uid: our own when rootless, else as given. */
+	struct sj_hostpath_mkdir mk = { .mode = 0755, .chown = sb->caller_uid == 0, .uid = sb->uid, .gid = sb->gid };
+	char err[PATH_MAX + 512];
+	int r;
+
+	if ((sv->root_fd = hostpath_open_root()) < 0) {
+		log_errno(sv->root_fd, "opening /");
+		return sv->root_fd;
+	}
+	for (size_t i = 0; i < s->run_sockets.n; i++)
+		if ((r = walk_mount_source(sv, SJ_OPT_RUN_SOCKET, s->run_sockets.v[i],
+					   SJ_HOSTPATH_ACCEPT_SOCK | SJ_HOSTPATH_ACCEPT_DIR, NULL)) < 0)
+			return r;
+	for (size_t i = 0; i < s->run_dirs.n; i++)
+		if ((r = walk_mount_source(sv, SJ_OPT_RUN_DIR, s->run_dirs.v[i],
+					   SJ_HOSTPATH_MKDIR | SJ_HOSTPATH_ACCEPT_DIR, &mk)) < 0)
+			return r;
+	/* After the --run-dirs: the sockets' directories are in them. */
+	if ((r = listen_fds_host_prepare(sb, sv->root_fd, err, sizeof(err))) < 0) {
+		if (r == -ENOMEM)
+			log_errno(r, "--listen");
+		else
+			log_error("%s", err);
+		return r;
+	}
+	/* The sandbox closes these first: they reach host directories beneath its mounts. */
+	size_t n = 1 + sv->made.n;
+	if (!(sb->host_fds = calloc(n, sizeof(int)))) {
+		log_errno(-ENOMEM, "host paths");
+		return -ENOMEM;
+	}
+	sb->host_fds[sb->n_host_fds++] = sv->root_fd;
+	for (size_t i = 0; i < sv->made.n; i++)
+		sb->host_fds[sb->n_host_fds++] = sv->made.v[i].parent_fd;
+	return 0;
 }
 
 int spawn_check_run_sockets(const struct sj_settings *s, bool warn_only)
 {
-	char what[4200];
+	char msg[3 * PATH_MAX];
 	int first = 0;
+	_cleanup_close_ int root = hostpath_open_root();
 
+	if (root < 0)
+		return root;
+	/* The same walk as the run's: what it would refuse is refused here. */
 	for (size_t i = 0; i < s->run_sockets.n; i++) {
-		struct stat st;
-		if (stat(s->run_sockets.v[i], &st) == 0)
+		struct sj_hostpath_found f;
+		struct sj_hostpath_error e;
+		int r = hostpath_open(root, s->run_sockets.v[i], SJ_HOSTPATH_ACCEPT_SOCK | SJ_HOSTPATH_ACCEPT_DIR, NULL,
+				      NULL, &f, &e);
+		if (r == 0) {
+			hostpath_found_free(&f);
 			continue;
-		int r = -errno;
-		settings_describe(s, SJ_OPT_RUN_SOCKET, s->run_sockets.v[i], what, sizeof(what));
+		}
+		describe_walk_error(msg, sizeof(msg), s, SJ_OPT_RUN_SOCKET, s->run_sockets.v[i], &e);
 		if (!warn_only) {
-			log_errno(r, "%s", what);
+			log_error("%s", msg);
 			return r;
 		}
-		log_warn("%s: %s (it must exist when the sandbox starts)", what, strerror(-r));
+		log_warn("%s (it must exist when the sandbox starts)", msg);
 		if (!first)
 			first = r;
 	}
@@ -409,8 +400,6 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	}
 
 	/* What must exist on the host is checked now, not half-way through. */
-	if ((r = spawn_check_run_sockets(s, false)) < 0)
-		return r;
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		struct stat st;
 		const struct sj_mount_req *m = &s->mounts[i];
@@ -434,22 +423,14 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 		if (strcmp(s->audit, "-") == 0)
 			fcntl(fileno(sv->audit), F_SETFD, FD_CLOEXEC);
 	}
-	if ((r = check_listen_paths(sv, s)) < 0)
-		return r;
 	/* --learn's file is opened now, so a bad path fails before the run. */
 	if (s->learn && !(sv->learn_out = fopen(s->learn, "we"))) {
 		r = -errno;
 		log_errno(r, "--learn %s", s->learn);
 		return r;
 	}
-	/* Host uid of the sandbox's uid: our own when rootless, else as given. */
-	bool chown_dirs = sb->caller_uid == 0;
-	for (size_t i = 0; i < s->run_dirs.n; i++) {
-		if ((r = make_run_dir(s->run_dirs.v[i], sb->uid, sb->gid, chown_dirs, &sv->dirs)) < 0) {
-			log_errno(r, "%s", settings_describe(s, SJ_OPT_RUN_DIR, s->run_dirs.v[i], what, sizeof(what)));
-			return r;
-		}
-	}
+	if ((r = prepare_host_paths(sv, s)) < 0)
+		return r;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sb->sync) < 0) {
 		r = -errno;
 		log_errno(r, "socketpair");
@@ -567,8 +548,13 @@ static void cleanup(struct supervisor *sv)
 	for (int i = 0; i < 2; i++)
 		if (sv->sb.sync[i] >= 0)
 			close(sv->sb.sync[i]);
-	remove_listen_paths(sv);
-	created_dirs_remove(&sv->dirs);
+	/* Only through the fds kept since the walks, only what sockjail made. */
+	listen_fds_host_cleanup(&sv->sb);
+	hostpath_made_remove(&sv->made);
+	if (sv->root_fd >= 0)
+		close(sv->root_fd);
+	free(sv->sb.host_fds);
+	strv_free(&sv->pinned);
 	if (sv->audit)
 		fclose(sv->audit);
 	if (sv->learn_out)
@@ -585,7 +571,7 @@ static void cleanup(struct supervisor *sv)
 
 int spawn_run(const struct sj_settings *s, char **command)
 {
-	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .sb.sync = { -1, -1 }, .info.fd = -1 };
+	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .root_fd = -1, .sb.sync = { -1, -1 }, .info.fd = -1 };
 	sigset_t set, old;
 	int r, status = SJ_EXIT_FAILURE;
 
