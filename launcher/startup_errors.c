@@ -84,9 +84,9 @@ void startup_explain_clone(const struct sj_startup_probe *p, bool used_clone2, b
 		 why);
 }
 
-bool startup_explain_mount(bool is_proc, bool in_userns, int err, char *buf, size_t len)
+bool startup_explain_mount(bool is_proc, int err, char *buf, size_t len)
 {
-	if (err != -EPERM || !in_userns)
+	if (err != -EPERM)
 		return false;
 	if (is_proc)
 		snprintf(buf, len,
