@@ -381,9 +381,17 @@ t_foreign_proc() {
 		p=$!
 		for i in $(seq 300); do [ -e "$SJ_TMP/mounted" ] && break; sleep 0.1; done
 		mount --bind "$d" /proc
-		"$SOCKJAIL" -- true; echo "status=$?"
+		"$SOCKJAIL" -- true 2>"$SJ_TMP/err"; echo "status=$?"
 		kill $p' 2>&1)
-	expect_match "$out" "^sockjail: /proc does not show sockjail itself .*unshare --pid --fork --mount-proc\\)"$'\n'"status=125" \
+	# An ASan build (make SANITIZE=1) reads its options and, at exit, its
+	# threads in /proc: with this /proc LeakSanitizer fails (status 1),
+	# after sockjail has said what it had to. Any other build: 125.
+	if grep -q "LeakSanitizer has encountered a fatal error" "$SJ_TMP/err"; then
+		echo "NOTE: LeakSanitizer cannot run with this /proc; checked sockjail's line only"
+	else
+		expect_match "$out" "status=125" "sockjail's status with another PID namespace's /proc"
+	fi
+	expect_match "$(grep '^sockjail: ' "$SJ_TMP/err")" "^sockjail: /proc does not show sockjail itself .*unshare --pid --fork --mount-proc\\)$" \
 		"sockjail with another PID namespace's /proc"
 }
 
