@@ -404,6 +404,10 @@ t_capless_root() {
 	out=$(capless "$SOCKJAIL" -- sh -c "id -u; $(helper bindun) $name" 2>&1)
 	expect_match "$out" "^65534" "root without CAP_SETFCAP: the unmapped uid"
 	expect_match "$out" "ERR bind EPERM" "an abstract bind"
+	# A pathname bind, performed by the executor with the target's unmapped uid (root's).
+	out=$(capless "$SOCKJAIL" -- "$(helper bindun)" "$SJ_TMP/cs" 2>&1)
+	expect_match "$out" "^OK bound $SJ_TMP/cs" "a pathname bind with no uid map"
+	expect_eq "$(stat -c %u "$SJ_TMP/cs")" 0 "the socket's owner on the host"
 	out=$(capless "$SOCKJAIL" --run-dir "$SJ_RUNTMP/d" -- true 2>&1)
 	expect_match "$out" "root without CAP_SETFCAP gets an unmapped uid.*--cap-add SETFCAP" "--run-dir without CAP_SETFCAP"
 	out=$(capless "$SOCKJAIL" --gate-only -- "$(helper bindun)" "$name" 2>&1)
