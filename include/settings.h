@@ -73,6 +73,7 @@ struct sj_settings {
 	bool quiet;
 	char *audit; /* NULL, a path, or "-" for stderr */
 	char *learn;
+	bool new_session; /* setsid() for COMMAND */
 };
 
 /* Option ids: the short option letter where there is one. */
@@ -108,6 +109,7 @@ enum sj_opt_id {
 	SJ_OPT_CLEARENV,
 	SJ_OPT_AUDIT,
 	SJ_OPT_LEARN,
+	SJ_OPT_NEW_SESSION,
 };
 
 #define SJ_OPTF_ARG 0x1      /* takes an argument */

@@ -18,6 +18,13 @@ int parse_uint32(const char *s, unsigned *out);
 /* Send and receive one fd over an AF_UNIX socket (SCM_RIGHTS). */
 int send_fd(int sock, int fd);
 int recv_fd(int sock);
+/*
+ * Up to SJ_FDS_PER_MESSAGE fds in one message whose one data byte is tag.
+ * recv_fds() returns their number (into fds[max]), -EPIPE at EOF.
+ */
+#define SJ_FDS_PER_MESSAGE 64
+int send_fds(int sock, char tag, const int *fds, size_t n);
+int recv_fds(int sock, char *tag, int *fds, size_t max);
 
 /* pidfd_open(2), pidfd_send_signal(2), pidfd_getfd(2) by syscall number. */
 int sys_pidfd_open(pid_t pid, unsigned flags);

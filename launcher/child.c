@@ -73,6 +73,7 @@ static void restore_signals(void)
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded_signals); i++)
 		sigaction(forwarded_signals[i], &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL); /* the supervisor ignores it; COMMAND gets the default */
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 }
@@ -187,6 +188,9 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 	if ((r = caps_restrict(sb->s->cap_keep)) < 0)
 		die_errno(r, "dropping capabilities");
 	enter_cwd(sb);
+	/* No controlling terminal: nothing to push input into (TIOCSTI is refused by the filter anyway). */
+	if (sb->s->new_session && setsid() < 0)
+		die_errno(-errno, "--new-session: setsid");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno(-errno, "PR_SET_NO_NEW_PRIVS");
 
@@ -210,6 +214,34 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 	_exit(e == ENOENT || e == ENOTDIR ? SJ_EXIT_NOT_FOUND : SJ_EXIT_CANNOT_EXEC);
 }
 
+/*
+ * --pathname-bind run-dirs: hand the supervisor O_PATH fds of the run-dirs
+ * as this mount namespace shows them, before COMMAND runs. Its executor
+ * decides on those inodes, never on paths resolved in a root or mount
+ * namespace COMMAND made for itself. Batches of SJ_FDS_PER_MESSAGE, tag 'R'.
+ */
+static void send_run_dirs(const struct sj_sandbox *sb)
+{
+	const struct sj_settings *s = sb->s;
+	int fds[SJ_FDS_PER_MESSAGE];
+	size_t k = 0;
+	int r;
+
+	if (s->pathname_bind != SJ_PATHNAME_BIND_RUN_DIRS)
+		return;
+	for (size_t i = 0; i < s->run_dirs.n; i++) {
+		fds[k] = open(s->run_dirs.v[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fds[k] < 0)
+			die_errno(-errno, "--run-dir %s: opening it in the sandbox", s->run_dirs.v[i]);
+		if (++k == ARRAY_SIZE(fds) || i + 1 == s->run_dirs.n) {
+			if ((r = send_fds(sb->sync[1], 'R', fds, k)) < 0)
+				die_errno(r, "handing the run-dirs to the supervisor");
+			while (k > 0)
+				close(fds[--k]);
+		}
+	}
+}
+
 void child_main(const struct sj_sandbox *sb)
 {
 	const struct sj_settings *s = sb->s;
@@ -221,6 +253,8 @@ void child_main(const struct sj_sandbox *sb)
 	/* The sandbox dies with sockjail, whatever kills it. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		die_errno(-errno, "PR_SET_PDEATHSIG");
+	/* The supervisor ignores SIGPIPE; nothing here should inherit that. */
+	signal(SIGPIPE, SIG_DFL);
 	close(sb->sync[0]);
 	/* Wait for the id maps (and the veth); EOF means the supervisor died. */
 	if (read_all(sb->sync[1], &go, 1) != 1)
@@ -234,6 +268,7 @@ void child_main(const struct sj_sandbox *sb)
 			die_errno(r, "%s %s: mounting on %s", o->origin, o->src, o->dst);
 		die_errno(r, "%s: mounting %s", o->origin, o->dst);
 	}
+	send_run_dirs(sb);
 
 	if (s->pid == SJ_PID_HOST)
 		command_main(sb);

@@ -49,6 +49,7 @@ const struct sj_option sj_options[] = {
 	{ "quiet", 'q', SJ_OPT_QUIET, F, NULL, "no stderr line per denied bind" },
 	{ "audit", 0, SJ_OPT_AUDIT, A | F, "FILE", "JSON line per bind decision (- for stderr)" },
 	{ "learn", 0, SJ_OPT_LEARN, A, "FILE", "write a profile allowing what COMMAND used" },
+	{ "new-session", 0, SJ_OPT_NEW_SESSION, F, NULL, "run COMMAND in a new session, without a terminal" },
 	{ "help", 'h', SJ_OPT_HELP, 0, NULL, "show this help" },
 	{ "version", 0, SJ_OPT_VERSION, 0, NULL, "show the version" },
 	{ NULL, 0, 0, 0, NULL, NULL },
@@ -415,6 +416,9 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 	case SJ_OPT_QUIET:
 		s->quiet = true;
 		return 0;
+	case SJ_OPT_NEW_SESSION:
+		s->new_session = true;
+		return 0;
 	case SJ_OPT_AUDIT:
 	case SJ_OPT_LEARN:
 		if (arg[0] == '\0')
@@ -447,6 +451,15 @@ int settings_validate(const struct sj_settings *s, char *err, size_t errlen)
 			return fail(err, errlen, -EINVAL, "--listen %s: the socket must be inside a --run-dir",
 				    s->listen.v[i]);
 	}
+	/*
+	 * Without a PID namespace, killing "the sandbox" would kill only
+	 * COMMAND's first process: the offender, if a descendant, would get
+	 * ENOSYS and live on. Refused rather than half done.
+	 */
+	if (s->on_deny == SJ_ON_DENY_KILL && s->pid == SJ_PID_HOST)
+		return fail(err, errlen, -EINVAL,
+			    "--on-deny kill cannot be combined with --pid host (it needs the PID namespace to kill "
+			    "every process of the sandbox); use --on-deny errno or --pid private");
 	if (s->learn && s->abstract != SJ_ABSTRACT_LOG && s->abstract != SJ_ABSTRACT_DENY)
 		return fail(err, errlen, -EINVAL, "--learn %s: cannot be combined with --abstract allow", s->learn);
 	return 0;

@@ -45,7 +45,7 @@ extern char **environ;
 
 /* Directories sockjail made on the host for --run-dir, removed at the end. */
 struct created_dirs {
-	char *v[64];
+	char **v;
 	size_t n;
 };
 
@@ -76,6 +76,8 @@ static void created_dirs_remove(struct created_dirs *c)
 		remove_tree_at(AT_FDCWD, p);
 		free(p);
 	}
+	free(c->v);
+	c->v = NULL;
 }
 
 static int make_run_dir(const char *path, uid_t uid, gid_t gid, bool chown_it, struct created_dirs *c)
@@ -88,8 +90,14 @@ static int make_run_dir(const char *path, uid_t uid, gid_t gid, bool chown_it, s
 		char saved = *p;
 		*p = '\0';
 		if (mkdir(buf, 0755) == 0) {
-			if (c->n >= ARRAY_SIZE(c->v) || !(c->v[c->n] = strdup(buf)))
+			/* Noted before anything else can fail, so that cleanup removes it. */
+			char **v = realloc(c->v, (c->n + 1) * sizeof(*v));
+			if (v)
+				c->v = v;
+			if (!v || !(c->v[c->n] = strdup(buf))) {
+				rmdir(buf);
 				return -ENOMEM;
+			}
 			c->n++;
 			if (chown_it && chown(buf, uid, gid) < 0)
 				return -errno;
@@ -211,6 +219,9 @@ struct supervisor {
 	struct netns_veth veth; /* --net veth: its host end is deleted in cleanup() */
 	/* Socket files --listen creates on the host, unlinked at the end. */
 	struct sj_strv listen_paths;
+	/* --pathname-bind run-dirs: the run-dirs as the sandbox opened them, until notify takes them. */
+	int *run_dir_fds;
+	size_t n_run_dir_fds;
 };
 
 /*
@@ -379,6 +390,40 @@ static void kill_sandbox(struct supervisor *sv)
 		sys_pidfd_send_signal(sv->pidfd, SIGKILL);
 }
 
+/*
+ * One message from the sandbox's setup on the sync socket: a batch of
+ * run-dir fds ('R', --pathname-bind run-dirs) or, last, the seccomp
+ * listener ('F', into *listener). Returns 1 while more are to come, 0 once
+ * the listener came, a negative errno when none will (EOF).
+ */
+static int receive_from_sandbox(struct supervisor *sv, int sync_fd, int *listener)
+{
+	int fds[SJ_FDS_PER_MESSAGE];
+	char tag = 0;
+	int k = recv_fds(sync_fd, &tag, fds, ARRAY_SIZE(fds));
+	if (k < 0)
+		return k;
+	if (tag == 'F' && k == 1) {
+		*listener = fds[0];
+		return 0;
+	}
+	if (tag == 'R') {
+		int *v = realloc(sv->run_dir_fds, (sv->n_run_dir_fds + (size_t)k) * sizeof(*v));
+		if (v) {
+			sv->run_dir_fds = v;
+			memcpy(v + sv->n_run_dir_fds, fds, (size_t)k * sizeof(int));
+			sv->n_run_dir_fds += (size_t)k;
+			return 1;
+		}
+	}
+	/* Nonsense, or no memory: without the run-dirs no pathname bind could be checked. */
+	for (int i = 0; i < k; i++)
+		close(fds[i]);
+	log_errno(-EBADMSG, "setting up the sandbox");
+	kill_sandbox(sv);
+	return -EBADMSG;
+}
+
 /* Serve until the sandbox's first process exits; returns sockjail's exit status. */
 static int serve(struct supervisor *sv)
 {
@@ -416,9 +461,13 @@ static int serve(struct supervisor *sv)
 		if (pfds[1].revents & POLLIN)
 			forward_signal(sv);
 		if (sync_fd >= 0 && pfds[2].revents) {
-			int listener = recv_fd(sync_fd);
-			close(sync_fd);
-			sync_fd = sb->sync[0] = -1;
+			int listener = -1;
+			int r = receive_from_sandbox(sv, sync_fd, &listener);
+			if (r <= 0) {
+				/* The listener came (or never will: EOF, COMMAND's process failed). */
+				close(sync_fd);
+				sync_fd = sb->sync[0] = -1;
+			}
 			if (listener >= 0) {
 				struct sj_notify_config cfg = {
 					.s = sb->s,
@@ -428,8 +477,11 @@ static int serve(struct supervisor *sv)
 					.audit = sv->audit,
 					.learned = sv->learn_out ? &sv->learned : NULL,
 					.unpriv_port_start = read_unpriv_port_start(sb->s),
+					.run_dir_fds = TAKE_PTR(sv->run_dir_fds),
+					.n_run_dirs = sv->n_run_dir_fds,
 				};
-				int r = notify_new(&cfg, listener, &sv->notify);
+				sv->n_run_dir_fds = 0;
+				r = notify_new(&cfg, listener, &sv->notify);
 				if (r < 0) {
 					/* Without a supervisor every bind() fails: still safe, but say so. */
 					log_errno(r, "seccomp listener");
@@ -470,6 +522,9 @@ static void cleanup(struct supervisor *sv)
 		if (sv->sb.sync[i] >= 0)
 			close(sv->sb.sync[i]);
 	remove_listen_paths(sv);
+	for (size_t i = 0; i < sv->n_run_dir_fds; i++)
+		close(sv->run_dir_fds[i]);
+	free(sv->run_dir_fds);
 	created_dirs_remove(&sv->dirs);
 	if (sv->audit)
 		fclose(sv->audit);
@@ -493,6 +548,12 @@ int spawn_run(const struct sj_settings *s, char **command)
 	 * signal arriving early cannot kill us before cleanup() removes them,
 	 * and before clone(), so that it is forwarded, not lost.
 	 */
+	/*
+	 * A closed stderr (a journald socket the sandbox shut down) must cost
+	 * log lines, never the supervisor: a write fails with EPIPE instead.
+	 * The sandbox's processes set SIGPIPE back to the default.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	if ((r = block_forwarded_signals(&set, &old)) < 0 ||
 	    (sv.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
 		log_errno(r < 0 ? r : -errno, "signals");

@@ -68,6 +68,68 @@ int parse_uint32(const char *s, unsigned *out)
 	return 0;
 }
 
+int send_fds(int sock, char tag, const int *fds, size_t n)
+{
+	struct iovec iov = { .iov_base = &tag, .iov_len = 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(SJ_FDS_PER_MESSAGE * sizeof(int))];
+	} u;
+	if (n == 0 || n > SJ_FDS_PER_MESSAGE)
+		return -EINVAL;
+	memset(&u, 0, sizeof(u));
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+		.msg_controllen = CMSG_SPACE(n * sizeof(int)),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(c), fds, n * sizeof(int));
+	while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
+int recv_fds(int sock, char *tag, int *fds, size_t max)
+{
+	struct iovec iov = { .iov_base = tag, .iov_len = 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(SJ_FDS_PER_MESSAGE * sizeof(int))];
+	} u = { 0 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+		.msg_controllen = sizeof(u.buf),
+	};
+	ssize_t n;
+	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (n == 0)
+		return -EPIPE;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || (msg.msg_flags & MSG_CTRUNC))
+		return -EBADMSG;
+	size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+	if (k > max) {
+		for (size_t i = 0; i < k; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			close(fd);
+		}
+		return -EBADMSG;
+	}
+	memcpy(fds, CMSG_DATA(c), k * sizeof(int));
+	return (int)k;
+}
+
 int send_fd(int sock, int fd)
 {
 	char dummy = 'F';
