@@ -36,7 +36,7 @@ struct sj_emulate_target {
 	 */
 	gid_t host_groups[64];
 	size_t n_host_groups;
-	bool groups_match; /* the zygote's: its own groups are host_groups */
+	bool groups_match; /* the executor's: its own groups are host_groups */
 	uint64_t cap_eff, cap_prm, cap_inh;
 	mode_t umask;
 };

@@ -7,38 +7,57 @@
  * (design.md, "The executor's view must not be the target's choice").
  *
  * A domain is inherited by children, so a process's rulesets are those of
- * its own thread group and of its living ancestors up to the sandbox's
- * edge (PPid chain). Two approximations, both towards refusing:
- * a restriction by one thread counts for its whole thread group, and one
- * made after a child was forked counts for that child too. A descendant
- * whose restricted ancestors have all exited is reparented and no longer
- * found (man page, SECURITY NOTES).
+ * its thread group and of its ancestors (the PPid chain). A process whose
+ * chain does not reach COMMAND's first process was orphaned on the way:
+ * its lost ancestors may have restricted themselves, so it gets every
+ * ruleset recorded before it started. All approximations go towards
+ * refusing: a restriction by one thread counts for its whole thread group,
+ * one made after a child was forked counts for that child too, and an
+ * orphan may get rules of processes it does not descend from.
  */
 #pragma once
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 struct sj_landlock_record {
 	pid_t pid;	/* thread group that restricted itself */
-	int pidfd;	/* of pid: is it still that process? */
+	int pidfd;	/* of pid: is pid still that process? */
 	int ruleset;	/* our duplicate of the ruleset fd it passed */
+	uint64_t time;	/* CLOCK_BOOTTIME in clock ticks, as /proc/PID/stat's starttime */
 };
 
 struct sj_landlock_track {
 	struct sj_landlock_record *v;
 	size_t n, cap;
-	pid_t edge; /* the supervisor: where the PPid walk stops */
+	pid_t edge;    /* the supervisor: nothing above it is the sandbox's */
+	pid_t root;    /* the sandbox's first process (init, or COMMAND with --pid host) */
+	pid_t command; /* COMMAND's first process (== root with --pid host); 0 until known */
 };
 
-/* Record that pid (pidfd) restricted itself with ruleset; takes both fds. 0 or -ENOMEM (fds closed). */
+/*
+ * Where lineages end: edge, the supervisor; root, the sandbox's first
+ * process; root_is_command with --pid host, else COMMAND's process is
+ * looked up as root's oldest child. Call once the listener came (COMMAND's
+ * process exists). A COMMAND not found (0) makes every child of root an
+ * orphan: stricter, never looser.
+ */
+int landlock_track_init(struct sj_landlock_track *t, pid_t edge, pid_t root, bool root_is_command);
+
+/*
+ * Record that pid (pidfd) restricted itself with ruleset; takes both fds.
+ * 0, or -ENOSPC when the table is full (fds closed): the caller refuses
+ * the restriction, so that no domain exists that binds would not honour.
+ */
 int landlock_track_add(struct sj_landlock_track *t, pid_t pid, int pidfd, int ruleset);
 
 /*
- * The rulesets that apply to thread tid, ancestors' first, into out[max]
- * (fds still owned by t). Returns their number, 0 when none, -E2BIG when
- * more than max, or another negative errno when tid's lineage cannot be
- * read (the caller refuses).
+ * The rulesets that apply to thread tid into out[max] (fds still owned by
+ * t). Returns their number, 0 when none, -E2BIG when more than max, or
+ * another negative errno when tid's lineage cannot be read (the caller
+ * refuses).
  */
 int landlock_track_lookup(struct sj_landlock_track *t, pid_t tid, int *out, size_t max);
 

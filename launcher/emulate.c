@@ -324,7 +324,7 @@ static int become_target(const struct sj_emulate_target *t)
 	return 0;
 }
 
-__attribute__((noreturn)) static void executor(const struct sj_emulate_target *t, const struct zy_job *j)
+__attribute__((noreturn)) static void executor(struct sj_emulate_target *t, const struct zy_job *j)
 {
 	struct sj_emulate_result res = { .err = -EPERM };
 	int r;
@@ -338,6 +338,15 @@ __attribute__((noreturn)) static void executor(const struct sj_emulate_target *t
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != j->zygote ||
 	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		goto done;
+	/*
+	 * The target's groups, set while we are still in the supervisor's user
+	 * namespace, where they are named as host_groups and where a root
+	 * supervisor may set them: the target's own namespace may deny
+	 * setgroups() (become_target() then checks we hold exactly these).
+	 */
+	if (setgroups(t->n_host_groups, t->host_groups) < 0 && errno != EPERM)
+		goto fail_errno;
+	t->groups_match = own_groups_are(t->host_groups, t->n_host_groups);
 	if (!same_ns(t->userns_fd, "/proc/self/ns/user") && setns(t->userns_fd, CLONE_NEWUSER) < 0)
 		goto fail_errno;
 	if (setns(t->mntns_fd, CLONE_NEWNS) < 0)
@@ -409,7 +418,7 @@ struct zy_answer {
  * nothing in the sandbox can ptrace its way into the zygote's memory. Only
  * the zygote is suspended meanwhile, never the supervisor.
  */
-static struct sj_emulate_result run_executor(const struct sj_emulate_target *t, const struct zy_job *j)
+static struct sj_emulate_result run_executor(struct sj_emulate_target *t, const struct zy_job *j)
 {
 	zy_err = -EPERM;
 	zy_denied = false;
@@ -461,8 +470,6 @@ static struct sj_emulate_result serve_request(const struct zy_request *rq, const
 	t.cwd_fd = fds[ZY_CWD];
 	t.userns_fd = fds[ZY_USERNS];
 	t.mntns_fd = fds[ZY_MNTNS];
-	/* Ours are the supervisor's, seen from its user namespace as the target's host_groups are. */
-	t.groups_match = own_groups_are(t.host_groups, t.n_host_groups);
 	struct zy_job j = { .sock = fds[ZY_SOCK],
 			    .addr = rq->addr,
 			    .addrlen = rq->addrlen,

@@ -3,17 +3,20 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "util.h"
 
-/* Enough for any sandbox; a full table refuses new restrictions (the caller's choice). */
+/*
+ * Records are kept after their process exits (its orphans may still need
+ * them), so the table only grows: a full one refuses new restrictions.
+ */
 #define SJ_LANDLOCK_TRACK_MAX 4096
 
 static bool alive(const struct sj_landlock_record *r)
@@ -21,34 +24,29 @@ static bool alive(const struct sj_landlock_record *r)
 	return sys_pidfd_send_signal(r->pidfd, 0) == 0;
 }
 
-static void drop(struct sj_landlock_track *t, size_t i)
+static uint64_t now_ticks(void)
 {
-	close(t->v[i].pidfd);
-	close(t->v[i].ruleset);
-	memmove(&t->v[i], &t->v[i + 1], (t->n - i - 1) * sizeof(t->v[0]));
-	t->n--;
+	struct timespec ts;
+	long hz = sysconf(_SC_CLK_TCK);
+	if (clock_gettime(CLOCK_BOOTTIME, &ts) < 0 || hz <= 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * (uint64_t)hz + (uint64_t)ts.tv_nsec / (1000000000ULL / (uint64_t)hz);
 }
 
 int landlock_track_add(struct sj_landlock_track *t, pid_t pid, int pidfd, int ruleset)
 {
-	if (t->n == t->cap) {
-		/* A record of an exited process can never be reached again (its children were reparented). */
-		for (size_t i = t->n; i-- > 0;)
-			if (!alive(&t->v[i]))
-				drop(t, i);
-	}
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 16;
 		struct sj_landlock_record *v = cap <= SJ_LANDLOCK_TRACK_MAX ? realloc(t->v, cap * sizeof(*v)) : NULL;
 		if (!v) {
 			close(pidfd);
 			close(ruleset);
-			return -ENOMEM;
+			return -ENOSPC;
 		}
 		t->v = v;
 		t->cap = cap;
 	}
-	t->v[t->n++] = (struct sj_landlock_record){ .pid = pid, .pidfd = pidfd, .ruleset = ruleset };
+	t->v[t->n++] = (struct sj_landlock_record){ .pid = pid, .pidfd = pidfd, .ruleset = ruleset, .time = now_ticks() };
 	return 0;
 }
 
@@ -75,41 +73,112 @@ static int status_field(pid_t pid, const char *field, pid_t *out)
 	return -EINVAL;
 }
 
+/* Field 22 of /proc/<pid>/stat: start time, in clock ticks since boot. */
+static int start_time(pid_t pid, uint64_t *out)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read_all(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return (int)n;
+	buf[n] = '\0';
+	/* comm may hold anything, ')' too: the fields start after the last one. */
+	char *p = strrchr(buf, ')');
+	unsigned long long v;
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			 &v) != 1)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int add_out(int *out, size_t *k, size_t max, int fd)
+{
+	for (size_t i = 0; i < *k; i++)
+		if (out[i] == fd)
+			return 0;
+	if (*k == max)
+		return -E2BIG;
+	out[(*k)++] = fd;
+	return 0;
+}
+
 int landlock_track_lookup(struct sj_landlock_track *t, pid_t tid, int *out, size_t max)
 {
 	size_t k = 0;
-	pid_t cur;
+	pid_t cur, prev = 0;
 	int r;
 
 	if (t->n == 0)
 		return 0; /* nobody restricted themselves: no /proc reads on the fast path */
 	if ((r = status_field(tid, "Tgid:", &cur)) < 0)
 		return r;
-	for (int depth = 0; depth < 4096 && cur > 1 && cur != t->edge; depth++) {
-		/* Newest first while walking up; reversed below. */
-		for (size_t i = t->n; i-- > 0;) {
-			if (t->v[i].pid != cur || !alive(&t->v[i]))
-				continue;
-			if (k == max)
-				return -E2BIG;
-			out[k++] = t->v[i].ruleset;
-		}
+	for (int depth = 0; depth < 4096 && cur > 1 && cur != t->edge && cur != t->root; depth++) {
+		for (size_t i = 0; i < t->n; i++)
+			if (t->v[i].pid == cur && alive(&t->v[i]) && (r = add_out(out, &k, max, t->v[i].ruleset)) < 0)
+				return r;
+		prev = cur;
 		if ((r = status_field(cur, "PPid:", &cur)) < 0)
 			return r;
 	}
-	for (size_t i = 0; i < k / 2; i++) {
-		int x = out[i];
-		out[i] = out[k - 1 - i];
-		out[k - 1 - i] = x;
+	/* COMMAND (with --pid host: root) restricting itself. */
+	for (size_t i = 0; cur == t->root && i < t->n; i++)
+		if (t->v[i].pid == cur && alive(&t->v[i]) && (r = add_out(out, &k, max, t->v[i].ruleset)) < 0)
+			return r;
+	bool complete = cur == t->root && (prev == 0 || t->root == t->command || prev == t->command);
+	if (!complete && prev != 0) {
+		/* Orphaned: whatever was recorded before prev started may be its lost ancestors'. */
+		uint64_t started;
+		if ((r = start_time(prev, &started)) < 0)
+			return r;
+		for (size_t i = 0; i < t->n; i++)
+			if (t->v[i].time <= started && (r = add_out(out, &k, max, t->v[i].ruleset)) < 0)
+				return r;
 	}
 	return (int)k;
 }
 
 void landlock_track_free(struct sj_landlock_track *t)
 {
-	while (t->n > 0)
-		drop(t, t->n - 1);
+	for (size_t i = 0; i < t->n; i++) {
+		close(t->v[i].pidfd);
+		close(t->v[i].ruleset);
+	}
 	free(t->v);
 	t->v = NULL;
-	t->cap = 0;
+	t->n = t->cap = 0;
+}
+
+int landlock_track_init(struct sj_landlock_track *t, pid_t edge, pid_t root, bool root_is_command)
+{
+	char path[64], buf[4096];
+	t->edge = edge;
+	t->root = root;
+	t->command = root_is_command ? root : 0;
+	if (root_is_command)
+		return 0;
+	/* COMMAND's process is init's oldest child: orphans come later, and are its descendants. */
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)root, (int)root);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read_all(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return (int)n;
+	buf[n] = '\0';
+	uint64_t oldest = UINT64_MAX;
+	for (char *p = buf, *end; *p; p = end) {
+		long pid = strtol(p, &end, 10);
+		uint64_t st;
+		if (end == p)
+			break;
+		if (pid > 0 && start_time((pid_t)pid, &st) == 0 && st < oldest) {
+			oldest = st;
+			t->command = (pid_t)pid;
+		}
+	}
+	return 0;
 }

@@ -175,7 +175,7 @@ int notify_new(const struct sj_notify_config *cfg, int listener, struct sj_notif
 	n->listener = listener;
 	n->zygote_fd = -1;
 	n->pidfd_thread = true;
-	n->landlock.edge = getpid();
+	landlock_track_init(&n->landlock, getpid(), cfg->sandbox_pid, cfg->s->pid == SJ_PID_HOST);
 	if (!(n->pending = calloc(SJ_MAX_QUEUED, sizeof(*n->pending))))
 		goto fail;
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
@@ -567,7 +567,7 @@ static void observe_landlock(struct sj_notify *n, const struct seccomp_notif *re
 	}
 	link[l] = '\0';
 	/* What the kernel answers for any other fd: no domain comes of it. */
-	if (strcmp(link, "anon_inode:landlock-ruleset") != 0) {
+	if (strcmp(link, "anon_inode:[landlock-ruleset]") != 0) {
 		respond(n, id, -EBADFD);
 		return;
 	}
@@ -584,7 +584,7 @@ static void observe_landlock(struct sj_notify *n, const struct seccomp_notif *re
 		respond(n, id, -EPERM);
 		return;
 	}
-	/* Untracked, the restriction would not apply to binds we make: refuse it instead. */
+	/* Untracked, the restriction would not apply to binds we make: refuse it instead (a full table). */
 	if (landlock_track_add(&n->landlock, tgid, pidfd, TAKE_FD(rs)) < 0) {
 		respond(n, id, -EPERM);
 		return;
