@@ -22,9 +22,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* pids here are as /proc shows them (procfs.h), not necessarily ours. */
 struct sj_landlock_record {
 	pid_t pid;	/* thread group that restricted itself */
-	int pidfd;	/* of pid: is pid still that process? */
+	uint64_t start; /* its start time: is pid still that process? */
 	int ruleset;	/* our duplicate of the ruleset fd it passed */
 	uint64_t time;	/* CLOCK_BOOTTIME in clock ticks, as /proc/PID/stat's starttime */
 };
@@ -38,20 +39,21 @@ struct sj_landlock_track {
 };
 
 /*
- * Where lineages end: edge, the supervisor; root, the sandbox's first
- * process; root_is_command with --pid host, else COMMAND's process is
- * looked up as root's oldest child. Call once the listener came (COMMAND's
- * process exists). A COMMAND not found (0) makes every child of root an
- * orphan: stricter, never looser.
+ * Where lineages end (pids in sockjail's numbering): edge, the supervisor;
+ * root, the sandbox's first process; command, COMMAND's first process
+ * (root itself with --pid host; 0 if unknown: then every child of root
+ * counts as an orphan, stricter, never looser).
  */
-int landlock_track_init(struct sj_landlock_track *t, pid_t edge, pid_t root, bool root_is_command);
+void landlock_track_init(struct sj_landlock_track *t, pid_t edge, pid_t root, pid_t command);
 
 /*
- * Record that pid (pidfd) restricted itself with ruleset; takes both fds.
- * 0, or -ENOSPC when the table is full (fds closed): the caller refuses
- * the restriction, so that no domain exists that binds would not honour.
+ * Record that thread tid (our pid numbering; it waits for our answer)
+ * restricted its thread group with ruleset; takes the fd. 0, or -ENOSPC
+ * when the table is full, or another negative errno (fd closed): the
+ * caller refuses the restriction, so that no domain exists that binds
+ * would not honour.
  */
-int landlock_track_add(struct sj_landlock_track *t, pid_t pid, int pidfd, int ruleset);
+int landlock_track_add(struct sj_landlock_track *t, pid_t tid, int ruleset);
 
 /*
  * The rulesets that apply to thread tid into out[max] (fds still owned by

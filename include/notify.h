@@ -39,6 +39,7 @@ struct sj_notify_config {
 	 */
 	int *run_dir_fds;
 	size_t n_run_dirs;
+	pid_t command_pid; /* COMMAND's first process (ours numbering), 0 if unknown */
 };
 
 /* Takes ownership of listener and of cfg's run-dir fds. Returns 0 or a negative errno. */

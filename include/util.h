@@ -20,13 +20,25 @@ int send_fd(int sock, int fd);
 int recv_fd(int sock);
 /*
  * Up to SJ_FDS_PER_MESSAGE fds in one message whose one data byte is tag.
- * recv_fds() returns their number (into fds[max]), -EPIPE at EOF.
+ * recv_fds() returns their number (into fds[max]), -EPIPE at EOF, and the
+ * sender's pid like recv_fd_pid().
  */
 #define SJ_FDS_PER_MESSAGE 64
 int send_fds(int sock, char tag, const int *fds, size_t n);
-int recv_fds(int sock, char *tag, int *fds, size_t max);
+int recv_fds(int sock, char *tag, int *fds, size_t max, pid_t *pid);
+/*
+ * recv_fd() that also reports the sender's pid (in our PID namespace) when
+ * the socket has SO_PASSCRED, else 0.
+ */
+int recv_fd_pid(int sock, pid_t *pid);
 
 /* pidfd_open(2), pidfd_send_signal(2), pidfd_getfd(2) by syscall number. */
 int sys_pidfd_open(pid_t pid, unsigned flags);
 int sys_pidfd_send_signal(int pidfd, int sig);
 int sys_pidfd_getfd(int pidfd, int fd);
+
+/*
+ * /var/run is a symlink to /run (or ../run), as Debian makes it, so that
+ * /var/run/x may be taken for /run/x. /var itself must be a directory.
+ */
+bool var_run_is_run(void);

@@ -98,7 +98,7 @@ int caps_set(uint64_t effective, uint64_t permitted, uint64_t inheritable)
 	return 0;
 }
 
-int caps_restrict(uint64_t keep)
+int caps_restrict(uint64_t keep, bool ambient)
 {
 	int last = caps_last_cap();
 	int r;
@@ -122,8 +122,15 @@ int caps_restrict(uint64_t keep)
 			return -errno;
 	}
 
-	/* Bounding set first: dropping from it needs CAP_SETPCAP, which goes next. */
-	for (int i = 0; i <= last; i++) {
+	/*
+	 * Bounding set first: dropping from it needs CAP_SETPCAP, which goes
+	 * next. A caller without it (--gate-only in a container that dropped
+	 * it, or as a non-root --user) keeps its bounding set: under
+	 * no_new_privs, which every sandbox gets, execve() cannot raise a
+	 * capability from it (no file capabilities, no setuid root).
+	 */
+	bool can_drop_bounding = caps_effective_has(CAP_SETPCAP);
+	for (int i = 0; i <= last && can_drop_bounding; i++) {
 		if (keep & (UINT64_C(1) << i))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, i, 0, 0, 0) < 0 && errno != EINVAL)
@@ -131,8 +138,10 @@ int caps_restrict(uint64_t keep)
 	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		return -errno;
-	if ((r = caps_set(keep, keep, keep)) < 0)
+	if ((r = caps_set(keep, keep, ambient ? keep : 0)) < 0)
 		return r;
+	if (!ambient)
+		return 0;
 	/*
 	 * A non-root uid loses permitted capabilities at execve() unless they
 	 * are ambient; ambient needs them permitted and inheritable (set above).

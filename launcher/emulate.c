@@ -29,7 +29,9 @@
 
 #include "caps.h"
 #include "cleanup.h"
+#include "fault.h"
 #include "landlock.h"
+#include "procfs.h"
 #include "util.h"
 
 static int parse_ids(const char *line, unsigned out[4])
@@ -111,7 +113,16 @@ int emulate_translate_ids(const char *uid_map, const char *gid_map, struct sj_em
 
 	for (int i = 0; i < 4; i++) {
 		unsigned u, g;
-		if (map_id(uid_map, t->uid[i], &u) < 0 || map_id(gid_map, t->gid[i], &g) < 0)
+		/*
+		 * No uid_map at all (root without CAP_SETFCAP, idmap.h): nobody
+		 * inside can change uid, so the target has the kuid the
+		 * executor has; -1 makes setresuid()/setfsuid() keep it.
+		 */
+		if (uid_map[0] == '\0')
+			u = (unsigned)-1;
+		else if (map_id(uid_map, t->uid[i], &u) < 0)
+			return -EINVAL;
+		if (map_id(gid_map, t->gid[i], &g) < 0)
 			return -EINVAL;
 		uid[i] = u;
 		gid[i] = g;
@@ -148,7 +159,7 @@ static bool same_ns(int fd, const char *self)
 static int read_proc(pid_t tid, const char *name, char *buf, size_t len)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, name);
+	snprintf(path, sizeof(path), "/proc/%d/%s", procfs_pid(tid), name);
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -169,7 +180,7 @@ int emulate_target_open(pid_t tid, struct sj_emulate_target *t)
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		*fds[i] = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
-		snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, names[i]);
+		snprintf(path, sizeof(path), "/proc/%d/%s", procfs_pid(tid), names[i]);
 		*fds[i] = open(path, (i < 2 ? O_PATH | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
 		if (*fds[i] < 0) {
 			r = -errno;
@@ -314,8 +325,9 @@ static int become_target(const struct sj_emulate_target *t)
 		return -EPERM;
 	setfsgid(t->gid[3]);
 	setfsuid(t->uid[3]);
-	/* setfs[ug]id() report no error: read the value back. */
-	if ((gid_t)setfsgid((gid_t)-1) != t->gid[3] || (uid_t)setfsuid((uid_t)-1) != t->uid[3])
+	/* setfs[ug]id() report no error: read the value back ((uid_t)-1: kept, emulate_translate_ids()). */
+	if ((t->gid[3] != (gid_t)-1 && (gid_t)setfsgid((gid_t)-1) != t->gid[3]) ||
+	    (t->uid[3] != (uid_t)-1 && (uid_t)setfsuid((uid_t)-1) != t->uid[3]))
 		return -EPERM;
 	int r = caps_set(t->cap_eff, t->cap_prm, t->cap_inh);
 	if (r < 0)
@@ -359,6 +371,7 @@ __attribute__((noreturn)) static void executor(struct sj_emulate_target *t, cons
 			res.denied = true;
 			goto done;
 		}
+		fault_point("executor-checked");
 	}
 	if ((r = become_target(t)) < 0) {
 		res.err = r;

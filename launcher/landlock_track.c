@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "procfs.h"
 #include "util.h"
 
 /*
@@ -19,9 +20,14 @@
  */
 #define SJ_LANDLOCK_TRACK_MAX 4096
 
+static int start_time(pid_t pid, uint64_t *out);
+static int status_field(pid_t pid, const char *field, pid_t *out);
+
+/* Is r->pid still the process that restricted itself (not gone, not reused)? */
 static bool alive(const struct sj_landlock_record *r)
 {
-	return sys_pidfd_send_signal(r->pidfd, 0) == 0;
+	uint64_t st;
+	return start_time(r->pid, &st) == 0 && st == r->start;
 }
 
 static uint64_t now_ticks(void)
@@ -33,20 +39,23 @@ static uint64_t now_ticks(void)
 	return (uint64_t)ts.tv_sec * (uint64_t)hz + (uint64_t)ts.tv_nsec / (1000000000ULL / (uint64_t)hz);
 }
 
-int landlock_track_add(struct sj_landlock_track *t, pid_t pid, int pidfd, int ruleset)
+int landlock_track_add(struct sj_landlock_track *t, pid_t tid, int ruleset)
 {
+	_cleanup_close_ int rs = ruleset;
+	struct sj_landlock_record r = { .ruleset = -1, .time = now_ticks() };
+	int e;
+	if ((e = status_field(procfs_pid(tid), "Tgid:", &r.pid)) < 0 || (e = start_time(r.pid, &r.start)) < 0)
+		return e;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 16;
 		struct sj_landlock_record *v = cap <= SJ_LANDLOCK_TRACK_MAX ? realloc(t->v, cap * sizeof(*v)) : NULL;
-		if (!v) {
-			close(pidfd);
-			close(ruleset);
+		if (!v)
 			return -ENOSPC;
-		}
 		t->v = v;
 		t->cap = cap;
 	}
-	t->v[t->n++] = (struct sj_landlock_record){ .pid = pid, .pidfd = pidfd, .ruleset = ruleset, .time = now_ticks() };
+	r.ruleset = TAKE_FD(rs);
+	t->v[t->n++] = r;
 	return 0;
 }
 
@@ -114,7 +123,7 @@ int landlock_track_lookup(struct sj_landlock_track *t, pid_t tid, int *out, size
 
 	if (t->n == 0)
 		return 0; /* nobody restricted themselves: no /proc reads on the fast path */
-	if ((r = status_field(tid, "Tgid:", &cur)) < 0)
+	if ((r = status_field(procfs_pid(tid), "Tgid:", &cur)) < 0)
 		return r;
 	for (int depth = 0; depth < 4096 && cur > 1 && cur != t->edge && cur != t->root; depth++) {
 		for (size_t i = 0; i < t->n; i++)
@@ -143,42 +152,17 @@ int landlock_track_lookup(struct sj_landlock_track *t, pid_t tid, int *out, size
 
 void landlock_track_free(struct sj_landlock_track *t)
 {
-	for (size_t i = 0; i < t->n; i++) {
-		close(t->v[i].pidfd);
+	for (size_t i = 0; i < t->n; i++)
 		close(t->v[i].ruleset);
-	}
 	free(t->v);
 	t->v = NULL;
 	t->n = t->cap = 0;
 }
 
-int landlock_track_init(struct sj_landlock_track *t, pid_t edge, pid_t root, bool root_is_command)
+void landlock_track_init(struct sj_landlock_track *t, pid_t edge, pid_t root, pid_t command)
 {
-	char path[64], buf[4096];
-	t->edge = edge;
-	t->root = root;
-	t->command = root_is_command ? root : 0;
-	if (root_is_command)
-		return 0;
-	/* COMMAND's process is init's oldest child: orphans come later, and are its descendants. */
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)root, (int)root);
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read_all(fd, buf, sizeof(buf) - 1);
-	if (n < 0)
-		return (int)n;
-	buf[n] = '\0';
-	uint64_t oldest = UINT64_MAX;
-	for (char *p = buf, *end; *p; p = end) {
-		long pid = strtol(p, &end, 10);
-		uint64_t st;
-		if (end == p)
-			break;
-		if (pid > 0 && start_time((pid_t)pid, &st) == 0 && st < oldest) {
-			oldest = st;
-			t->command = (pid_t)pid;
-		}
-	}
-	return 0;
+	/* Compared with what /proc says: in /proc's numbering. */
+	t->edge = procfs_pid(edge);
+	t->root = procfs_pid(root);
+	t->command = command > 0 ? procfs_pid(command) : 0;
 }

@@ -39,6 +39,12 @@ int mount_plan_build(const struct sj_settings *s, struct sj_mount_plan *plan)
 	struct sj_mount_plan p = { 0 };
 	int r;
 
+	/* --gate-only: no mount namespace, so nothing to mount. */
+	if (s->gate_only) {
+		*plan = p;
+		return 0;
+	}
+
 #define PUSH(...)                                                                                  \
 	do {                                                                                       \
 		if ((r = push(&p, (struct sj_mount_op){ __VA_ARGS__ })) < 0)                       \
@@ -95,6 +101,22 @@ void mount_plan_free(struct sj_mount_plan *plan)
 {
 	free(plan->ops);
 	*plan = (struct sj_mount_plan){ 0 };
+}
+
+size_t mount_plan_pin(struct sj_mount_plan *plan, const char *origin, const char *src, const char *canon, dev_t dev,
+		      ino_t ino)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < plan->n; i++) {
+		struct sj_mount_op *o = &plan->ops[i];
+		if (o->kind != SJ_MOP_BIND || !o->src || strcmp(o->origin, origin) || strcmp(o->src, src))
+			continue;
+		o->pinned = canon;
+		o->pinned_dev = dev;
+		o->pinned_ino = ino;
+		n++;
+	}
+	return n;
 }
 
 void mount_plan_print(const struct sj_mount_plan *plan, FILE *f)

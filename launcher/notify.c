@@ -33,9 +33,11 @@
 #include "audit.h"
 #include "cleanup.h"
 #include "emulate.h"
+#include "fault.h"
 #include "landlock_track.h"
 #include "learn.h"
 #include "log.h"
+#include "procfs.h"
 #include "sockaddr.h"
 #include "util.h"
 
@@ -175,7 +177,8 @@ int notify_new(const struct sj_notify_config *cfg, int listener, struct sj_notif
 	n->listener = listener;
 	n->zygote_fd = -1;
 	n->pidfd_thread = true;
-	landlock_track_init(&n->landlock, getpid(), cfg->sandbox_pid, cfg->s->pid == SJ_PID_HOST);
+	landlock_track_init(&n->landlock, getpid(), cfg->sandbox_pid,
+			    cfg->s->pid == SJ_PID_HOST ? cfg->sandbox_pid : cfg->command_pid);
 	if (!(n->pending = calloc(SJ_MAX_QUEUED, sizeof(*n->pending))))
 		goto fail;
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
@@ -190,7 +193,7 @@ int notify_new(const struct sj_notify_config *cfg, int listener, struct sj_notif
 	if (cfg->netns) {
 		n->netns = *cfg->netns;
 	} else {
-		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)cfg->sandbox_pid);
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", procfs_pid(cfg->sandbox_pid));
 		if (stat(path, &n->netns) < 0)
 			goto fail;
 	}
@@ -279,7 +282,7 @@ static void learn_run_path(struct sj_notify *n, pid_t tid, struct sj_strv *into,
 		memcpy(path, name, len);
 		path[len] = '\0';
 	} else {
-		snprintf(link, sizeof(link), "/proc/%d/cwd", (int)tid);
+		snprintf(link, sizeof(link), "/proc/%d/cwd", procfs_pid(tid));
 		ssize_t l = readlink(link, cwd, sizeof(cwd) / 2 - 1);
 		if (l <= 0)
 			return;
@@ -361,7 +364,7 @@ static void record(struct sj_notify *n, struct sj_audit_event *ev)
 static void read_comm(pid_t tid, char *buf, size_t len)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tid);
+	snprintf(path, sizeof(path), "/proc/%d/comm", procfs_pid(tid));
 	snprintf(buf, len, "?");
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -540,7 +543,7 @@ static bool pump_queue(struct sj_notify *n)
 static void observe_landlock(struct sj_notify *n, const struct seccomp_notif *req)
 {
 	uint64_t id = req->id;
-	pid_t tid = (pid_t)req->pid, tgid = tid;
+	pid_t tid = (pid_t)req->pid;
 	int fd = (int)(uint32_t)req->data.args[0];
 	char path[64], link[64];
 
@@ -571,21 +574,12 @@ static void observe_landlock(struct sj_notify *n, const struct seccomp_notif *re
 		respond(n, id, -EBADFD);
 		return;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	char line[128];
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
-	int pidfd = sys_pidfd_open(tgid, 0);
-	if (pidfd < 0 || !id_valid(n, id)) {
-		if (pidfd >= 0)
-			close(pidfd);
+	if (!id_valid(n, id)) {
 		respond(n, id, -EPERM);
 		return;
 	}
 	/* Untracked, the restriction would not apply to binds we make: refuse it instead (a full table). */
-	if (landlock_track_add(&n->landlock, tgid, pidfd, TAKE_FD(rs)) < 0) {
+	if (landlock_track_add(&n->landlock, tid, TAKE_FD(rs)) < 0) {
 		respond(n, id, -EPERM);
 		return;
 	}
@@ -661,6 +655,7 @@ static int bind_intake(struct sj_notify *n, const struct seccomp_notif *req, str
 			return 1;
 		}
 	}
+	fault_point("after-copy");
 	/* The memory we read belonged to the target, not to a recycled tid. */
 	if (!id_valid(n, c->id))
 		return 1;
