@@ -4,5 +4,5 @@
 # file: launcher/notify.c
 # tests: 22-gate-guard.sh:t_race_allowed_vs_refused_abstract
 # modes: root
-/err = bind(sock, (const struct sockaddr \*)buf/i\
-		if (kind == SJ_ADDR_ABSTRACT) { record(n, &p.ev); respond_continue(n, id); return 0; }
+/err = bind(sock, (const struct sockaddr \*)c.buf/i\
+			if (c.domain == AF_UNIX \&\& c.addrlen > 2 \&\& c.buf[2] == 0) { record(n, \&p.ev); respond_continue(n, c.id); return 0; }

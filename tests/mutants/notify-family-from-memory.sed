@@ -3,5 +3,5 @@
 # file: launcher/notify.c
 # tests: 20-gate.sh:t_race_dup2_unix_over_inet
 # modes: root
-/= sockaddr_classify(domain/i\
-	if (addrlen >= 2) domain = ((const struct sockaddr *)buf)->sa_family;
+/= sockaddr_classify(c->domain/i\
+	if (c->addrlen >= 2) ((struct bind_call *)c)->domain = ((const struct sockaddr *)c->buf)->sa_family;
