@@ -12,6 +12,8 @@
 #include "mount_plan.h"
 #include "settings.h"
 
+struct sj_sdnotify_relay;
+
 struct sj_sandbox {
 	const struct sj_settings *s;
 	char **command;
@@ -45,8 +47,26 @@ struct sj_sandbox {
 	 * COMMAND's process -> supervisor: the seccomp listener fd.
 	 */
 	int sync[2];
+	/*
+	 * --pathname-bind run-dirs: SOCK_SEQPACKET pair (else -1, -1) on which
+	 * init sends O_PATH fds of the run-dirs once mounted, and closes it.
+	 */
+	int run_dirs_sock[2];
 	/* COMMAND's process moves sync[1] here: 3 + the number of activation fds. */
 	int sync_child_fd;
+
+	/*
+	 * --restart: set by the sandbox's init, which applied Landlock and made
+	 * the --listen sockets once (these fds, above sync_child_fd) for every
+	 * COMMAND it starts. NULL: COMMAND's process does both itself.
+	 */
+	const int *listen_held;
+
+	/* --run-socket's host directories (symlink-free), for run_socket_follow_send_dirs(). */
+	const char *const *follow_dirs;
+	size_t n_follow_dirs;
+	/* The systemd notification relay (NOTIFY_SOCKET): the socket is bound in the sandbox. */
+	const struct sj_sdnotify_relay *sdnotify;
 
 	/* --listen unix: on the host (listen_fds.h), one entry per --listen; NULL if none. */
 	struct sj_listen_host *listen_host;

@@ -43,6 +43,9 @@
 #include "notify.h"
 #include "proc_policy.h"
 #include "procfs.h"
+#include "restart_report.h"
+#include "run_socket_follow.h"
+#include "sdnotify_relay.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
 #include "startup_errors.h"
@@ -159,6 +162,8 @@ struct supervisor {
 	struct sj_id_caller caller; /* euid, egid and capabilities, for the id plan and its errors */
 	struct sj_id_plan ids;
 	struct sj_info info;         /* --info-fd */
+	struct sj_follow *follow;    /* --run-socket follows its service */
+	struct sj_sdnotify_relay relay; /* NOTIFY_SOCKET */
 };
 
 /*
@@ -291,6 +296,11 @@ static int prepare_identity(struct supervisor *sv, const struct sj_settings *s)
 		log_error("%s", err);
 		return r;
 	}
+	if (sb->caller_uid == 0 && (r = identity_check_here(&id, s->groups_set, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		identity_free(&id);
+		return r;
+	}
 	sb->uid = id.uid;
 	sb->gid = id.gid;
 	sb->groups = TAKE_PTR(id.groups);
@@ -334,6 +344,7 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 		return -ESRCH;
 	}
 	sb->sync[0] = sb->sync[1] = -1;
+	sb->run_dirs_sock[0] = sb->run_dirs_sock[1] = -1;
 	sb->caller_uid = geteuid();
 	sb->caller_gid = getegid();
 	sv->caller = (struct sj_id_caller){ .euid = sb->caller_uid,
@@ -401,6 +412,11 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 		log_errno(-ENOMEM, "environment");
 		return -ENOMEM;
 	}
+	if ((r = sdnotify_relay_prepare(&sv->relay, s, &sb->envp, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	sb->sdnotify = &sv->relay;
 
 	/* What must exist on the host is checked now, not half-way through. */
 	for (size_t i = 0; i < s->n_mounts; i++) {
@@ -434,6 +450,19 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	}
 	if ((r = prepare_host_paths(sv, s)) < 0)
 		return r;
+	/* The --run-sockets' symlink-free paths come first in sv->pinned. */
+	if ((r = run_socket_follow_new(s, (const char *const *)sv->pinned.v, sv->root_fd, &sv->follow, err,
+				       sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	sb->follow_dirs = run_socket_follow_dirs(sv->follow, &sb->n_follow_dirs);
+	if (s->pathname_bind == SJ_PATHNAME_BIND_RUN_DIRS && s->run_dirs.n > 0 &&
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sb->run_dirs_sock) < 0) {
+		r = -errno;
+		log_errno(r, "socketpair");
+		return r;
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sb->sync) < 0) {
 		r = -errno;
 		log_errno(r, "socketpair");
@@ -457,39 +486,68 @@ static void kill_sandbox(struct supervisor *sv)
 		sys_pidfd_send_signal(sv->pidfd, SIGKILL);
 }
 
-/*
- * One message from the sandbox's setup on the sync socket: a batch of
- * run-dir fds ('R', --pathname-bind run-dirs) or, last, the seccomp
- * listener ('F', into *listener; *sender: COMMAND's process). Returns 1
- * while more are to come, 0 once the listener came, a negative errno when
- * none will (EOF).
- */
-static int receive_from_sandbox(struct supervisor *sv, int sync_fd, int *listener, pid_t *sender)
+/* Copies of fds[0..n) (malloc'd, O_CLOEXEC), or NULL. */
+static int *dup_fds(const int *fds, size_t n)
 {
-	int fds[SJ_FDS_PER_MESSAGE];
-	char tag = 0;
-	int k = recv_fds(sync_fd, &tag, fds, ARRAY_SIZE(fds), sender);
-	if (k < 0)
-		return k;
-	if (tag == 'F' && k == 1) {
-		*listener = fds[0];
-		return 0;
-	}
-	if (tag == 'R') {
-		int *v = realloc(sv->run_dir_fds, (sv->n_run_dir_fds + (size_t)k) * sizeof(*v));
-		if (v) {
-			sv->run_dir_fds = v;
-			memcpy(v + sv->n_run_dir_fds, fds, (size_t)k * sizeof(int));
-			sv->n_run_dir_fds += (size_t)k;
-			return 1;
+	int *v = n ? calloc(n, sizeof(*v)) : NULL;
+	for (size_t i = 0; v && i < n; i++) {
+		v[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
+		if (v[i] < 0) {
+			while (i-- > 0)
+				close(v[i]);
+			free(v);
+			v = NULL;
 		}
 	}
-	/* Nonsense, or no memory: without the run-dirs no pathname bind could be checked. */
-	for (int i = 0; i < k; i++)
-		close(fds[i]);
-	log_errno(-EBADMSG, "setting up the sandbox");
-	kill_sandbox(sv);
-	return -EBADMSG;
+	return v;
+}
+
+/*
+ * --pathname-bind run-dirs: the sandbox's init sends O_PATH fds of the
+ * run-dirs (batches tagged 'R', on a socket of their own) right after its
+ * mounts, before COMMAND exists. Received here, before serve(), so that
+ * the first listener finds them. Signals are forwarded meanwhile; the
+ * sandbox dying (or init closing the socket early) ends the wait, and
+ * serve() then sees it exit.
+ */
+static int receive_run_dirs(struct supervisor *sv)
+{
+	const struct sj_settings *s = sv->sb.s;
+	size_t want = s->pathname_bind == SJ_PATHNAME_BIND_RUN_DIRS ? s->run_dirs.n : 0;
+	if (want == 0)
+		return 0;
+	if (!(sv->run_dir_fds = calloc(want, sizeof(int))))
+		return -ENOMEM;
+	while (sv->n_run_dir_fds < want) {
+		struct pollfd pfds[] = { { .fd = sv->sb.run_dirs_sock[0], .events = POLLIN },
+					 { .fd = sv->pidfd, .events = POLLIN },
+					 { .fd = sv->sigfd, .events = POLLIN } };
+		if (poll(pfds, ARRAY_SIZE(pfds), -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (pfds[2].revents & POLLIN)
+			forward_signal(sv);
+		if (pfds[0].revents) {
+			int fds[SJ_FDS_PER_MESSAGE];
+			char tag = 0;
+			pid_t sender;
+			int k = recv_fds(sv->sb.run_dirs_sock[0], &tag, fds, ARRAY_SIZE(fds), &sender);
+			if (k == -EPIPE)
+				return 0; /* init failed before it sent them all: it said why, serve() sees it exit */
+			if (k < 0 || tag != 'R' || (size_t)k > want - sv->n_run_dir_fds) {
+				for (int i = 0; i < k; i++)
+					close(fds[i]);
+				return k < 0 ? k : -EBADMSG;
+			}
+			memcpy(sv->run_dir_fds + sv->n_run_dir_fds, fds, (size_t)k * sizeof(int));
+			sv->n_run_dir_fds += (size_t)k;
+		} else if (pfds[1].revents) {
+			return 0;
+		}
+	}
+	return 0;
 }
 
 /* Serve until the sandbox's first process exits; returns sockjail's exit status. */
@@ -506,6 +564,12 @@ static int serve(struct supervisor *sv)
 		pfds[n++] = (struct pollfd){ .fd = sv->sigfd, .events = POLLIN };
 		if (sync_fd >= 0)
 			pfds[n++] = (struct pollfd){ .fd = sync_fd, .events = POLLIN };
+		int follow_fd = run_socket_follow_fd(sv->follow);
+		size_t follow_at = n;
+		if (follow_fd >= 0)
+			pfds[n++] = (struct pollfd){ .fd = follow_fd, .events = POLLIN };
+		size_t relay_at = n;
+		n += sdnotify_relay_pollfd(&sv->relay, &pfds[n]);
 		size_t first_notify = n;
 		if (sv->notify)
 			n += notify_pollfds(sv->notify, pfds + n, ARRAY_SIZE(pfds) - n);
@@ -526,14 +590,17 @@ static int serve(struct supervisor *sv)
 				sv->notify = NULL;
 			}
 		}
+		if (follow_fd >= 0 && (pfds[follow_at].revents & POLLIN))
+			run_socket_follow_dispatch(sv->follow);
+		if (relay_at < first_notify && pfds[relay_at].revents)
+			sdnotify_relay_dispatch(&sv->relay);
 		if (pfds[1].revents & POLLIN)
 			forward_signal(sv);
 		if (sync_fd >= 0 && pfds[2].revents) {
-			int listener = -1, ri;
 			pid_t command_pid = 0;
-			int r = receive_from_sandbox(sv, sync_fd, &listener, &command_pid);
-			if (r <= 0) {
-				/* The listener came (or never will: EOF, COMMAND's process failed). */
+			int listener = restart_report_receive(sync_fd, sb->s, sv->audit, sv->follow, &command_pid), ri;
+			/* --restart: each new COMMAND sends its listener; init, restart records. */
+			if (listener != -EAGAIN && (listener < 0 || sb->s->restart == SJ_RESTART_NO)) {
 				close(sync_fd);
 				sync_fd = sb->sync[0] = -1;
 			}
@@ -541,6 +608,9 @@ static int serve(struct supervisor *sv)
 			if (listener >= 0 && (ri = info_fd_write(&sv->info, command_pid)) < 0)
 				log_errno(ri, "--info-fd %d", sb->s->info_fd);
 			if (listener >= 0) {
+				/* The previous COMMAND's: init killed every process under it. */
+				notify_free(sv->notify);
+				sv->notify = NULL;
 				struct sj_notify_config cfg = {
 					.s = sb->s,
 					.landlock_abi = sb->landlock_abi,
@@ -549,12 +619,14 @@ static int serve(struct supervisor *sv)
 					.audit = sv->audit,
 					.learned = sv->learn_out ? &sv->learned : NULL,
 					.unpriv_port_start = read_unpriv_port_start(sb->s),
-					.run_dir_fds = TAKE_PTR(sv->run_dir_fds),
+					/* Each COMMAND's (--restart) supervisor gets copies of them. */
+					.run_dir_fds = dup_fds(sv->run_dir_fds, sv->n_run_dir_fds),
 					.n_run_dirs = sv->n_run_dir_fds,
 					.command_pid = command_pid,
 				};
-				sv->n_run_dir_fds = 0;
-				r = notify_new(&cfg, listener, &sv->notify);
+				if (sv->n_run_dir_fds > 0 && !cfg.run_dir_fds)
+					cfg.n_run_dirs = 0; /* no memory: every run-dirs check then refuses */
+				int r = notify_new(&cfg, listener, &sv->notify);
 				if (r < 0) {
 					/* Without a supervisor every bind() fails: still safe, but say so. */
 					log_errno(r, "seccomp listener");
@@ -569,6 +641,8 @@ static int serve(struct supervisor *sv)
 				break;
 			}
 			status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+			/* A READY=1 sent just before the end still reaches systemd. */
+			sdnotify_relay_dispatch(&sv->relay);
 			break;
 		}
 	}
@@ -591,12 +665,17 @@ static void cleanup(struct supervisor *sv)
 		close(sv->pidfd);
 	if (sv->sigfd >= 0)
 		close(sv->sigfd);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		if (sv->sb.sync[i] >= 0)
 			close(sv->sb.sync[i]);
+		if (sv->sb.run_dirs_sock[i] >= 0)
+			close(sv->sb.run_dirs_sock[i]);
+	}
 	for (size_t i = 0; i < sv->n_run_dir_fds; i++)
 		close(sv->run_dir_fds[i]);
 	free(sv->run_dir_fds);
+	run_socket_follow_free(sv->follow);
+	sv->follow = NULL;
 	/* Only through the fds kept since the walks, only what sockjail made. */
 	listen_fds_host_cleanup(&sv->sb);
 	hostpath_made_remove(&sv->made);
@@ -616,11 +695,13 @@ static void cleanup(struct supervisor *sv)
 	free(sv->sb.groups);
 	if (sv->info.fd >= 0)
 		close(sv->info.fd);
+	sdnotify_relay_free(&sv->relay);
 }
 
 int spawn_run(const struct sj_settings *s, char **command)
 {
-	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .root_fd = -1, .sb.sync = { -1, -1 }, .info.fd = -1 };
+	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .root_fd = -1, .sb.sync = { -1, -1 }, .sb.run_dirs_sock = { -1, -1 }, .info.fd = -1,
+				 .relay = SJ_SDNOTIFY_RELAY_INIT };
 	sigset_t set, old;
 	int r, status = SJ_EXIT_FAILURE;
 
@@ -654,8 +735,12 @@ int spawn_run(const struct sj_settings *s, char **command)
 		goto out;
 	}
 	sv.pid = pid;
+	run_socket_follow_attach(sv.follow, sv.pidfd, sv.sb.userns);
 	close(sv.sb.sync[1]);
 	sv.sb.sync[1] = -1;
+	if (sv.sb.run_dirs_sock[1] >= 0)
+		close(sv.sb.run_dirs_sock[1]);
+	sv.sb.run_dirs_sock[1] = -1;
 	/*
 	 * Which netns is the sandbox's, noted while its first process waits
 	 * for "g": by the time the seccomp listener reaches us, a COMMAND as
@@ -685,6 +770,14 @@ int spawn_run(const struct sj_settings *s, char **command)
 	}
 	if ((r = write_all(sv.sb.sync[0], "g", 1)) < 0) {
 		log_errno(r, "starting the sandbox");
+		goto out;
+	}
+	if ((r = sdnotify_relay_start(&sv.relay, pid)) < 0) {
+		log_errno(r, "NOTIFY_SOCKET: taking over the relay's socket");
+		goto out;
+	}
+	if ((r = receive_run_dirs(&sv)) < 0) {
+		log_errno(r, "--pathname-bind run-dirs: receiving the run-dirs from the sandbox");
 		goto out;
 	}
 	status = serve(&sv);
