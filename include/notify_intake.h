@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* The supervisor's intake of one bind()/connect() notification. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "notify_state.h"
+
+/*
+ * Intake: pidfd of the calling thread, ID_VALID, pidfd_getfd() the socket,
+ * ask the socket (SO_DOMAIN), copy exactly addrlen bytes once, ID_VALID
+ * again. Returns 0 with c filled (the caller closes c->pidfd and c->sock,
+ * which are -1 or ours), or 1 when the call was answered here.
+ */
+int notify_intake(struct sj_notify *n, const struct seccomp_notif *req, struct sj_call *c);
+
+/* Is the socket in the sandbox's network namespace (not one passed in from the host)? */
+bool notify_socket_in_sandbox_netns(struct sj_notify *n, int sock);
+
+/* With --net host: the cookie of our (the sandbox's) netns, else 0. */
+uint64_t notify_own_netns_cookie(const struct stat *sandbox_netns);
