@@ -106,6 +106,14 @@ struct sj_emulate_request {
 	 */
 	const int *rulesets;
 	size_t n_rulesets;
+	/*
+	 * --abstract-bridge: connect() sock (a new socket of the supervisor's,
+	 * in its own network namespace) to addr instead of binding: with the
+	 * target's user namespace, ids, groups and capabilities only (not its
+	 * mounts, root or Landlock rulesets, whose scope would refuse a name
+	 * of the host's). check_run_dirs and rulesets must be unset.
+	 */
+	bool connect;
 };
 
 /*

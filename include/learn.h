@@ -15,6 +15,8 @@ struct sj_learned {
 	struct sj_strv abstract; /* escaped names bound under --abstract log */
 	struct sj_strv connects; /* /run pathnames connect()/sendto()/sendmsg() named */
 	struct sj_strv binds;    /* /run pathnames bind() named */
+	struct sj_strv bridged;  /* escaped abstract names connect() reached through --abstract-bridge */
+	struct sj_strv abstract_connects; /* other escaped abstract names connect() named */
 };
 
 /* Record a path or name once (duplicates are dropped). */

@@ -20,6 +20,9 @@ void respond_continue(struct sj_notify *n, uint64_t id);
 /* The denial line (unless --quiet) and the --audit record of ev. */
 void record(struct sj_notify *n, struct sj_audit_event *ev);
 
+/* The --audit record of ev only (no line on stderr). */
+void record_audit(struct sj_notify *n, struct sj_audit_event *ev);
+
 /* Record and refuse; 1 when --on-deny kill asks for the sandbox to die (no answer then). */
 int perform_deny(struct sj_notify *n, uint64_t id, struct pending *p);
 
@@ -28,6 +31,14 @@ void perform_direct(struct sj_notify *n, const struct sj_call *c, struct pending
 
 /* Queue an executor request (taking p's fds); 1 when --on-deny kill asks for the sandbox to die. */
 int perform_executor(struct sj_notify *n, struct pending *p);
+
+/*
+ * --abstract-bridge: connect a new socket of the target's type, in our
+ * netns, to c's copy of the address, as the target (the executor), then
+ * install it over the target's fd and answer 0 (notify_perform.c, when
+ * the executor reports). 1 for --on-deny kill.
+ */
+int perform_bridge(struct sj_notify *n, const struct sj_call *c, struct pending *p);
 
 /* Close what a pending request still holds. */
 void pending_release(struct pending *p);

@@ -46,3 +46,28 @@ const char *policy_kind_name(enum sj_addr_kind k);
  */
 void policy_bind(const struct sj_settings *s, int unpriv_port_start, int domain, const void *buf, int addrlen,
 		 struct sj_bind_decision *d);
+
+/* What the supervisor does with one connect() (the filter sends it only when policy_connect_notified()). */
+enum sj_connect_route {
+	SJ_CONNECT_CONTINUE, /* let it go on: it reaches only what it could reach anyway */
+	SJ_CONNECT_BRIDGE,   /* perform it in sockjail's netns, as COMMAND's user (--abstract-bridge) */
+	SJ_CONNECT_REFUSE,   /* ECONNREFUSED: a host name, not the sandbox's own nor bridged (--net host) */
+};
+
+struct sj_connect_decision {
+	enum sj_connect_route route;
+	int pattern; /* SJ_CONNECT_BRIDGE: the index of the --abstract-bridge pattern */
+	char address[SJ_ESCAPED_MAX + 16];
+	char rule[SJ_ESCAPED_MAX + 32];
+};
+
+/* Does the filter send connect() to the supervisor? Only when a decision below can differ from CONTINUE. */
+bool policy_connect_notified(const struct sj_settings *s);
+
+/*
+ * The decision on one connect() to buf[0..addrlen) on a socket of family
+ * domain (SO_DOMAIN). own: the escaped abstract names the gate let the
+ * sandbox bind under --net host (its "own", reachable as they are).
+ */
+void policy_connect(const struct sj_settings *s, int domain, const void *buf, int addrlen,
+		    const struct sj_strv *own, struct sj_connect_decision *d);

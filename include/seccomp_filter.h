@@ -14,6 +14,7 @@ struct sj_filter_opts {
 	bool autobind_deny; /* setsockopt(SOL_SOCKET, SO_PASSCRED|SO_PASSPIDFD) -> EPERM */
 	bool learn;         /* also notify connect(), sendto(), sendmsg() (--learn) */
 	int learn_skip_fd;  /* --learn: sendmsg() on this fd hands the listener over: not notified */
+	bool connect_notify; /* notify connect() (--abstract-bridge, or --net host + --abstract-connect deny) */
 };
 
 /* Build the filter. Returns 0 or a negative errno. */

@@ -59,6 +59,7 @@ struct sj_settings {
 	enum sj_abstract_connect abstract_connect;
 	bool abstract_connect_set; /* given explicitly: failing is an error */
 	enum sj_on_deny on_deny;
+	struct sj_strv abstract_bridge; /* --abstract-bridge patterns, '@'-escaped form */
 
 	struct sj_strv listen; /* validated SPECs */
 
@@ -155,6 +156,8 @@ enum sj_opt_id {
 	/* Restarts (issue 16). */
 	SJ_OPT_RESTART,
 	SJ_OPT_RESTART_SEC,
+	/* The abstract bridge (issue 18). */
+	SJ_OPT_ABSTRACT_BRIDGE,
 };
 
 #define SJ_OPTF_ARG 0x1      /* takes an argument */

@@ -317,6 +317,7 @@ struct zy_job {
 	size_t n_rulesets;
 	int zygote_fd;
 	pid_t zygote;
+	bool connect; /* --abstract-bridge: connect sock to addr, as the target, in our netns */
 };
 
 /*
@@ -375,6 +376,23 @@ __attribute__((noreturn)) static void executor(struct sj_emulate_target *t, cons
 	t->groups_match = own_groups_are(t->host_groups, t->n_host_groups);
 	if (!same_ns(t->userns_fd, "/proc/self/ns/user") && setns(t->userns_fd, CLONE_NEWUSER) < 0)
 		goto fail_errno;
+	if (j->connect) {
+		/*
+		 * The bridge: only the ids, groups and capabilities are the
+		 * target's (the server's SO_PEERCRED and its own checks see
+		 * them); we stay in our netns, mounts and root, with no Landlock
+		 * domain, so that the host's name is reachable at all.
+		 */
+		if ((r = become_target(t)) < 0) {
+			res.err = r;
+			goto done;
+		}
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != j->zygote ||
+		    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+			goto done;
+		res.err = connect(j->sock, j->addr, (socklen_t)j->addrlen) < 0 ? -errno : 0;
+		goto done;
+	}
 	/*
 	 * --gate-only: the target shares our mount namespace and root, and
 	 * joining or chrooting needs capabilities a container may not give
@@ -430,6 +448,7 @@ struct zy_request {
 	int32_t addrlen;
 	uint8_t check_run_dirs;
 	uint8_t n_rulesets;
+	uint8_t connect;
 	_Alignas(struct sockaddr_storage) unsigned char addr[SJ_EMULATE_ADDR_MAX]; /* read as a struct sockaddr_* */
 	struct sj_emulate_target t; /* the fd fields are not used: the fds come as SCM_RIGHTS */
 };
@@ -495,6 +514,9 @@ static struct sj_emulate_result serve_request(const struct zy_request *rq, const
 	    rq->addrlen < 0 || rq->addrlen > SJ_EMULATE_ADDR_MAX || rq->t.n_groups > ARRAY_SIZE(rq->t.groups) ||
 	    rq->t.n_host_groups > ARRAY_SIZE(rq->t.host_groups))
 		return fail;
+	/* A bridged connect carries neither a run-dirs check nor rulesets (it must not take them on). */
+	if (rq->connect && (rq->check_run_dirs || rq->n_rulesets))
+		return fail;
 	/* A run-dirs check without run-dir fds could only refuse: refuse. */
 	if (rq->check_run_dirs && (!zy_cfg.run_dir_fds || rq->addrlen <= (int)offsetof(struct sockaddr_un, sun_path)))
 		return (struct sj_emulate_result){ .err = -EPERM, .denied = true };
@@ -510,7 +532,8 @@ static struct sj_emulate_result serve_request(const struct zy_request *rq, const
 			    .rulesets = fds + ZY_NFDS,
 			    .n_rulesets = rq->n_rulesets,
 			    .zygote_fd = fd,
-			    .zygote = getpid() };
+			    .zygote = getpid(),
+			    .connect = rq->connect };
 	return run_executor(&t, &j);
 }
 
@@ -635,6 +658,7 @@ int emulate_send(int fd, const struct sj_emulate_request *q)
 	rq.addrlen = q->addrlen;
 	rq.check_run_dirs = q->check_run_dirs;
 	rq.n_rulesets = (uint8_t)q->n_rulesets;
+	rq.connect = q->connect;
 	if (q->addrlen > 0)
 		memcpy(rq.addr, q->addr, (size_t)q->addrlen);
 	rq.t = *q->t;

@@ -17,6 +17,8 @@ int learn_add(struct sj_strv *v, const char *s)
 void learn_free(struct sj_learned *l)
 {
 	strv_free(&l->abstract);
+	strv_free(&l->bridged);
+	strv_free(&l->abstract_connects);
 	strv_free(&l->connects);
 	strv_free(&l->binds);
 }
@@ -30,6 +32,46 @@ static void put_literal_pattern(FILE *out, const char *name)
 		else
 			fputc(*c, out);
 	}
+}
+
+/* One "abstract-bridge" line for name, glob characters made literal; commented out when not bridged. */
+static int put_bridge(FILE *out, const char *name, bool commented)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		return -ENOMEM;
+	put_literal_pattern(m, name);
+	fclose(m);
+	if (commented)
+		fprintf(out, "# connect()ed, not bridged; to reach the host's, uncomment:\n# ");
+	int r = profile_print_directive(out, "abstract-bridge", buf);
+	free(buf);
+	return r;
+}
+
+/*
+ * The --abstract-bridge patterns the run had, a line per name bridged
+ * beyond them (none: they all matched one), and, commented out, one per
+ * other abstract name connect()ed that the run did not bind itself.
+ */
+static int write_bridges(FILE *out, const struct sj_settings *s, const struct sj_learned *l)
+{
+	int r = 0;
+	for (size_t i = 0; i < s->abstract_bridge.n && r >= 0; i++)
+		r = profile_print_directive(out, "abstract-bridge", s->abstract_bridge.v[i]);
+	for (size_t i = 0; i < l->abstract_connects.n && r >= 0; i++) {
+		const char *name = l->abstract_connects.v[i];
+		bool own = false;
+		for (size_t k = 0; k < l->abstract.n && !own; k++)
+			own = strcmp(l->abstract.v[k], name) == 0;
+		for (size_t k = 0; k < l->bridged.n && !own; k++)
+			own = strcmp(l->bridged.v[k], name) == 0;
+		if (!own)
+			r = put_bridge(out, name, true);
+	}
+	return r;
 }
 
 static bool covered_by(const struct sj_strv *dirs, const char *path)
@@ -107,6 +149,8 @@ int learn_write_profile(FILE *out, const struct sj_settings *s, const struct sj_
 		free(buf);
 	}
 	if (r < 0)
+		goto out;
+	if ((r = write_bridges(out, s, l)) < 0)
 		goto out;
 	fprintf(out, "autobind %s\n", s->autobind == SJ_AUTOBIND_ALLOW ? "allow" : "deny");
 	if (fflush(out) != 0)

@@ -191,8 +191,16 @@ static void learn_observe(struct sj_notify *n, const struct seccomp_notif *req)
 		return;
 	const struct sockaddr_un *un = (const struct sockaddr_un *)buf;
 	size_t max = (size_t)ulen - offsetof(struct sockaddr_un, sun_path);
-	if (un->sun_family != AF_UNIX || un->sun_path[0] == '\0')
+	if (un->sun_family != AF_UNIX)
 		return;
+	if (un->sun_path[0] == '\0') {
+		char esc[SJ_ESCAPED_MAX + 16];
+		if (req->data.nr == SYS_connect && max > 1) {
+			sockaddr_escape((const unsigned char *)un->sun_path, max, esc, sizeof(esc));
+			learn_add(&n->cfg.learned->abstract_connects, esc);
+		}
+		return;
+	}
 	learn_run_path(n, tid, &n->cfg.learned->connects, (const unsigned char *)un->sun_path,
 		       strnlen(un->sun_path, max));
 }
@@ -332,6 +340,47 @@ static int handle_bind(struct sj_notify *n, const struct seccomp_notif *req)
 	return perform_executor(n, &p);
 }
 
+/*
+ * One connect() notification (--abstract-bridge, or --net host with
+ * --abstract-connect deny): intake, decision, then CONTINUE (what the
+ * kernel reads again can only reach what the sandbox could reach anyway),
+ * ECONNREFUSED, or the bridge. Returns 1 for --on-deny kill, else 0.
+ */
+static int handle_connect(struct sj_notify *n, const struct seccomp_notif *req)
+{
+	struct sj_call c = { .pidfd = -1, .sock = -1 };
+	struct pending p = { .sock = -1, .bridged = -1 };
+	struct sj_connect_decision d;
+
+	p.ev = (struct sj_audit_event){ .pid = (pid_t)req->pid, .comm = "?", .syscall = "connect", .family = -1,
+					.kind = "abstract", .address = p.address, .rule = p.rule };
+	int r = notify_intake(n, req, &c);
+	_cleanup_close_ int pidfd = c.pidfd, sock = c.sock;
+	if (r != 0)
+		return 0;
+	p.ev.family = c.domain;
+	policy_connect(n->cfg.s, c.domain, c.buf, c.addrlen, &n->own_names, &d);
+	memcpy(p.address, d.address, sizeof(p.address));
+	memcpy(p.rule, d.rule, sizeof(p.rule));
+	switch (d.route) {
+	case SJ_CONNECT_CONTINUE:
+		respond_continue(n, c.id);
+		return 0;
+	case SJ_CONNECT_REFUSE:
+		/* Not a violation to report on stderr: X11 clients try this first, every time. */
+		p.ev.verdict = SJ_VERDICT_DENY;
+		record_audit(n, &p.ev);
+		respond(n, c.id, -ECONNREFUSED);
+		return 0;
+	case SJ_CONNECT_BRIDGE:
+		break;
+	}
+	p.ev.verdict = SJ_VERDICT_ALLOW;
+	if (n->cfg.learned)
+		learn_add(&n->cfg.learned->bridged, p.address);
+	return perform_bridge(n, &c, &p);
+}
+
 /* One notification off the listener. Returns 1 for --on-deny kill, else 0, or -errno. */
 static int handle(struct sj_notify *n)
 {
@@ -347,9 +396,13 @@ static int handle(struct sj_notify *n)
 	if (n->cfg.learned && req->data.arch == AUDIT_ARCH_X86_64 &&
 	    (req->data.nr == SYS_connect || req->data.nr == SYS_sendto || req->data.nr == SYS_sendmsg)) {
 		learn_observe(n, req);
+		if (req->data.nr == SYS_connect && policy_connect_notified(n->cfg.s))
+			return handle_connect(n, req);
 		respond_continue(n, req->id);
 		return 0;
 	}
+	if (req->data.arch == AUDIT_ARCH_X86_64 && req->data.nr == SYS_connect && policy_connect_notified(n->cfg.s))
+		return handle_connect(n, req);
 	if (req->data.arch == AUDIT_ARCH_X86_64 && req->data.nr == SYS_landlock_restrict_self) {
 		observe_landlock(n, req);
 		return 0;

@@ -10,7 +10,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,10 +60,10 @@ static void read_comm(pid_t tid, char *buf, size_t len)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
-void record(struct sj_notify *n, struct sj_audit_event *ev)
+static void write_record(struct sj_notify *n, struct sj_audit_event *ev, bool stderr_line)
 {
 	char line[2 * SJ_ESCAPED_MAX + 512], comm[17];
-	bool deny_line = ev->verdict == SJ_VERDICT_DENY && !n->cfg.s->quiet;
+	bool deny_line = stderr_line && ev->verdict == SJ_VERDICT_DENY && !n->cfg.s->quiet;
 
 	if (!deny_line && !n->cfg.audit)
 		return;
@@ -83,6 +85,16 @@ void record(struct sj_notify *n, struct sj_audit_event *ev)
 		fflush(n->cfg.audit);
 	}
 	ev->comm = "?"; /* comm[] ends here */
+}
+
+void record(struct sj_notify *n, struct sj_audit_event *ev)
+{
+	write_record(n, ev, true);
+}
+
+void record_audit(struct sj_notify *n, struct sj_audit_event *ev)
+{
+	write_record(n, ev, false);
 }
 
 /*
@@ -126,6 +138,21 @@ static void pending_release_bridged(struct pending *p)
 	p->bridged = -1;
 }
 
+/*
+ * The bridged socket, connected: put it in place of the target's fd (same
+ * number, same close-on-exec flag). The target still waits in connect(),
+ * so the number is still the one it named; SETFD replaces it atomically.
+ */
+static int install_bridged(struct sj_notify *n, const struct pending *p)
+{
+	struct seccomp_notif_addfd add = { .id = p->id,
+					   .flags = SECCOMP_ADDFD_FLAG_SETFD,
+					   .srcfd = (uint32_t)p->bridged,
+					   .newfd = (uint32_t)p->target_fd,
+					   .newfd_flags = p->target_cloexec ? O_CLOEXEC : 0 };
+	return ioctl(n->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add) < 0 ? -errno : 0;
+}
+
 /* The executor's answer for pending[i] (a sent one): record, answer, free the slot. */
 static bool finish_pending(struct sj_notify *n, size_t i, struct sj_emulate_result res)
 {
@@ -134,6 +161,12 @@ static bool finish_pending(struct sj_notify *n, size_t i, struct sj_emulate_resu
 	if (res.denied) {
 		p->ev.verdict = SJ_VERDICT_DENY;
 		kill_sandbox = n->cfg.s->on_deny == SJ_ON_DENY_KILL;
+	}
+	if (p->bridge && res.err == 0 && install_bridged(n, p) < 0) {
+		/* The target is gone (ENOENT), or we could not put the socket in place: its own stays unconnected. */
+		res.err = -EPERM;
+		p->ev.verdict = SJ_VERDICT_DENY;
+		snprintf(p->rule, sizeof(p->rule), "abstract-bridge: the socket could not be installed");
 	}
 	record(n, &p->ev);
 	if (!kill_sandbox)
@@ -187,7 +220,8 @@ static int send_one(struct sj_notify *n, struct pending *p)
 					 .addrlen = p->addrlen,
 					 .check_run_dirs = p->check_run_dirs,
 					 .rulesets = p->rulesets,
-					 .n_rulesets = p->n_rulesets };
+					 .n_rulesets = p->n_rulesets,
+					 .connect = p->bridge };
 	if (n->zygote_fd < 0) {
 		struct sj_emulate_config zc = { .landlock_abi = n->cfg.landlock_abi,
 						.run_dir_fds = n->cfg.run_dir_fds,
@@ -278,4 +312,114 @@ int perform_executor(struct sj_notify *n, struct pending *p)
 	}
 	pending_copy(&n->pending[n->n_pending++], p);
 	return perform_executor_pump(n);
+}
+
+/* Is fd close-on-exec in tid's table? (/proc/<tid>/fdinfo/<fd>: "flags:" in octal, O_CLOEXEC included) */
+static int target_fd_cloexec(pid_t tid, int fd, bool *cloexec)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", procfs_pid(tid), fd);
+	_cleanup_close_ int f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return -errno;
+	ssize_t r = read(f, buf, sizeof(buf) - 1);
+	if (r <= 0)
+		return -EIO;
+	buf[r] = '\0';
+	const char *flags = strstr(buf, "flags:");
+	if (!flags)
+		return -EIO;
+	*cloexec = (strtoul(flags + 6, NULL, 8) & O_CLOEXEC) != 0;
+	return 0;
+}
+
+/*
+ * What the target set on its socket before connect(), on ours: the file
+ * status flags (O_NONBLOCK), credential passing and the buffer sizes.
+ * SO_PASSPIDFD is new in 6.5: ENOPROTOOPT on both sides is no difference.
+ */
+static int copy_socket_setup(int from, int to)
+{
+	static const int opts[] = { SO_PASSCRED, 76 /* SO_PASSPIDFD */ };
+	int fl = fcntl(from, F_GETFL);
+	if (fl < 0 || fcntl(to, F_SETFL, fl & O_NONBLOCK) < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		int v = 0;
+		socklen_t len = sizeof(v);
+		if (getsockopt(from, SOL_SOCKET, opts[i], &v, &len) < 0) {
+			if (errno == ENOPROTOOPT)
+				continue;
+			return -errno;
+		}
+		if (v && setsockopt(to, SOL_SOCKET, opts[i], &v, sizeof(v)) < 0)
+			return -errno;
+	}
+	static const int bufs[] = { SO_SNDBUF, SO_RCVBUF };
+	for (size_t i = 0; i < 2; i++) {
+		int want = 0, have = 0;
+		socklen_t len = sizeof(want);
+		if (getsockopt(from, SOL_SOCKET, bufs[i], &want, &len) < 0)
+			return -errno;
+		len = sizeof(have);
+		if (getsockopt(to, SOL_SOCKET, bufs[i], &have, &len) < 0)
+			return -errno;
+		/* The kernel doubles what it is given (and caps it at [wr]mem_max, as for the target). */
+		if (want != have) {
+			int half = want / 2;
+			if (setsockopt(to, SOL_SOCKET, bufs[i], &half, sizeof(half)) < 0)
+				return -errno;
+		}
+	}
+	return 0;
+}
+
+int perform_bridge(struct sj_notify *n, const struct sj_call *c, struct pending *p)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+	struct sockaddr_un name;
+	socklen_t nlen = sizeof(name);
+
+	/* A socket already bound or connected cannot be remade in our netns: the kernel's answer, or a refusal. */
+	if (getsockopt(c->sock, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
+	    getsockname(c->sock, (struct sockaddr *)&name, &nlen) < 0) {
+		respond(n, c->id, -EPERM);
+		return 0;
+	}
+	if (type == SOCK_STREAM || type == SOCK_SEQPACKET) {
+		nlen = sizeof(name);
+		if (getpeername(c->sock, (struct sockaddr *)&name, &nlen) == 0) {
+			respond(n, c->id, -EISCONN);
+			return 0;
+		}
+		nlen = sizeof(name);
+		getsockname(c->sock, (struct sockaddr *)&name, &nlen);
+	}
+	if (nlen > sizeof(sa_family_t)) {
+		p->ev.verdict = SJ_VERDICT_DENY;
+		snprintf(p->rule, sizeof(p->rule), "abstract-bridge: the socket is bound (only unbound sockets are bridged)");
+		return perform_deny(n, c->id, p);
+	}
+	_cleanup_close_ int own = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	int r = own < 0 ? -errno : copy_socket_setup(c->sock, own);
+	bool cloexec = false;
+	if (r == 0)
+		r = target_fd_cloexec(c->tid, c->fd, &cloexec);
+	p->sock = r == 0 ? fcntl(own, F_DUPFD_CLOEXEC, 3) : -1;
+	if (r < 0 || p->sock < 0 || !id_valid(n, c->id)) {
+		if (p->sock >= 0)
+			close(p->sock);
+		respond(n, c->id, -EPERM);
+		return 0;
+	}
+	p->id = c->id;
+	p->tid = c->tid;
+	p->bridge = true;
+	p->bridged = TAKE_FD(own);
+	p->target_fd = c->fd;
+	p->target_cloexec = cloexec;
+	p->addrlen = c->addrlen;
+	memcpy(p->addr, c->buf, (size_t)c->addrlen);
+	return perform_executor(n, p);
 }

@@ -118,3 +118,38 @@ void policy_bind(const struct sj_settings *s, int unpriv_port_start, int domain,
 	if (d->verdict == SJ_VERDICT_DENY)
 		d->route = SJ_ROUTE_DENY;
 }
+
+bool policy_connect_notified(const struct sj_settings *s)
+{
+	return s->abstract_bridge.n > 0 || (s->net == SJ_NET_HOST && s->abstract_connect == SJ_ABSTRACT_CONNECT_DENY);
+}
+
+void policy_connect(const struct sj_settings *s, int domain, const void *buf, int addrlen,
+		    const struct sj_strv *own, struct sj_connect_decision *d)
+{
+	struct sj_addr a;
+	memset(d, 0, sizeof(*d));
+	d->route = SJ_CONNECT_CONTINUE;
+	d->pattern = -1;
+	/* Anything but an abstract name: the kernel decides, on its own reading. */
+	if (domain != AF_UNIX || sockaddr_classify(domain, addrlen > 0 ? buf : NULL, addrlen, &a) != SJ_ADDR_ABSTRACT)
+		return;
+	sockaddr_escape(a.name, a.name_len, d->address, sizeof(d->address));
+	int m = sockaddr_match_abstract(a.name, a.name_len, s->abstract_bridge.v, s->abstract_bridge.n);
+	if (m >= 0) {
+		d->route = SJ_CONNECT_BRIDGE;
+		d->pattern = m;
+		snprintf(d->rule, sizeof(d->rule), "abstract-bridge %s", s->abstract_bridge.v[m]);
+		return;
+	}
+	if (s->net != SJ_NET_HOST || s->abstract_connect != SJ_ABSTRACT_CONNECT_DENY)
+		return;
+	for (size_t i = 0; own && i < own->n; i++)
+		if (strcmp(own->v[i], d->address) == 0) {
+			snprintf(d->rule, sizeof(d->rule), "own name");
+			return;
+		}
+	/* As if the name did not exist: Xlib and libxcb then try the pathname socket. */
+	d->route = SJ_CONNECT_REFUSE;
+	snprintf(d->rule, sizeof(d->rule), "abstract-connect deny");
+}

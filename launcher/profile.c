@@ -771,6 +771,9 @@ static int print_settings(FILE *out, const struct sj_settings *s)
 	for (size_t i = 0; i < s->abstract_allow.n; i++)
 		if ((r = profile_print_directive(out, "abstract-allow", s->abstract_allow.v[i])) < 0)
 			return r;
+	for (size_t i = 0; i < s->abstract_bridge.n; i++)
+		if ((r = profile_print_directive(out, "abstract-bridge", s->abstract_bridge.v[i])) < 0)
+			return r;
 	for (size_t i = 0; i < s->listen.n; i++)
 		if ((r = profile_print_directive(out, "listen", s->listen.v[i])) < 0)
 			return r;

@@ -196,6 +196,17 @@ int seccomp_filter_build(const struct sj_filter_opts *opts, scmp_filter_ctx *out
 			return r;
 	}
 
+	/*
+	 * --abstract-bridge, or --net host with --abstract-connect deny: the
+	 * supervisor reads the address of every connect() (BPF cannot see
+	 * behind the pointer). A round trip per connect(): off otherwise.
+	 */
+	if (opts->connect_notify && !opts->learn) {
+		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(connect), 0);
+		if (r < 0)
+			return r;
+	}
+
 	if (opts->autobind_deny) {
 		r = add_autobind_rules(ctx);
 		if (r < 0)

@@ -39,6 +39,8 @@ const struct sj_option sj_options[] = {
 	{ "abstract-allow", 0, SJ_OPT_ABSTRACT_ALLOW, A | F | L, "PATTERN", "abstract names bind() may use (@glob)" },
 	{ "autobind", 0, SJ_OPT_AUTOBIND, A | F, "allow|deny", "kernel-chosen abstract names (default allow)" },
 	{ "abstract-connect", 0, SJ_OPT_ABSTRACT_CONNECT, A | F, "allow|deny", "reach abstract sockets made outside" },
+	{ "abstract-bridge", 0, SJ_OPT_ABSTRACT_BRIDGE, A | F | L, "PATTERN",
+	  "connect() to matching host abstract names as COMMAND's user" },
 	{ "on-deny", 0, SJ_OPT_ON_DENY, A | F, "errno|kill", "refuse with EPERM or kill the sandbox" },
 	{ "listen", 0, SJ_OPT_LISTEN, A | F | L, "SPEC[,name=FDNAME][,mode=OCTAL][,backlog=N]", "pre-bind a socket, pass it as LISTEN_FDS" },
 	{ "uid", 0, SJ_OPT_UID, A | F, "USER|UID", "run COMMAND as USER (with its groups) or UID" },
@@ -128,6 +130,7 @@ void settings_free(struct sj_settings *s)
 	}
 	free(s->mounts);
 	strv_free(&s->abstract_allow);
+	strv_free(&s->abstract_bridge);
 	strv_free(&s->listen);
 	free(s->chdir);
 	for (size_t i = 0; i < s->n_env; i++) {
@@ -512,6 +515,10 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 			return fail(err, errlen, r, "expected no, on-failure or always");
 		s->restart = (enum sj_restart)v;
 		return 0;
+	case SJ_OPT_ABSTRACT_BRIDGE:
+		if (arg[0] != '@')
+			return fail(err, errlen, -EINVAL, "an abstract name pattern starts with @, e.g. @/tmp/.X11-unix/X*");
+		return strv_push(&s->abstract_bridge, arg);
 	case SJ_OPT_RESTART_SEC: {
 		unsigned ms;
 		if ((r = restart_parse_seconds(arg, &ms)) < 0)

@@ -47,6 +47,7 @@
 #include "run_socket_follow.h"
 #include "sdnotify_relay.h"
 #include "sandbox.h"
+#include "policy.h"
 #include "seccomp_filter.h"
 #include "startup_errors.h"
 #include "util.h"
@@ -383,7 +384,8 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	sb->sync_child_fd = 3 + sb->n_inherited + (int)s->listen.n;
 	struct sj_filter_opts fo = { .autobind_deny = s->autobind == SJ_AUTOBIND_DENY,
 				     .learn = s->learn != NULL,
-				     .learn_skip_fd = sb->sync_child_fd };
+				     .learn_skip_fd = sb->sync_child_fd,
+				     .connect_notify = policy_connect_notified(s) };
 	if ((r = seccomp_filter_build(&fo, &ctx)) < 0) {
 		log_errno(r, "building the seccomp filter");
 		return r;
@@ -798,7 +800,8 @@ out:
 int spawn_print_filter(const struct sj_settings *s)
 {
 	scmp_filter_ctx ctx = NULL;
-	struct sj_filter_opts fo = { .autobind_deny = s->autobind == SJ_AUTOBIND_DENY };
+	struct sj_filter_opts fo = { .autobind_deny = s->autobind == SJ_AUTOBIND_DENY,
+				     .connect_notify = policy_connect_notified(s) };
 	int r = seccomp_filter_build(&fo, &ctx);
 	if (r < 0) {
 		log_errno(r, "building the seccomp filter");
