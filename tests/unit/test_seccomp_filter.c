@@ -453,6 +453,27 @@ static void test_learn_observes_connects(void **state)
 	seccomp_filter_prog_free(&prog);
 }
 
+/* --abstract-bridge (or --net host + --abstract-connect deny): connect() only; off by default. */
+static void test_connect_notify_only_when_asked(void **state)
+{
+	const struct sj_filter_opts on = { .connect_notify = true }, off = { 0 };
+	_cleanup_seccomp_ scmp_filter_ctx ctx = NULL, ctx_off = NULL;
+	struct sock_fprog prog = { 0 }, prog_off = { 0 };
+	(void)state;
+
+	assert_int_equal(seccomp_filter_build(&on, &ctx), 0);
+	assert_int_equal(seccomp_filter_export(ctx, &prog), 0);
+	assert_int_equal(on_x86_64(&prog, __NR_connect, 3, 0x1000, 20), RET_NOTIF);
+	assert_int_equal(on_x86_64(&prog, __NR_sendto, 3, 0x1000, 20), RET_ALLOW);
+	assert_int_equal(on_x86_64(&prog, __NR_sendmsg, 3, 0x1000, 0), RET_ALLOW);
+	assert_int_equal(on_x86_64(&prog, __NR_bind, 3, 0x1000, 20), RET_NOTIF);
+	assert_int_equal(seccomp_filter_build(&off, &ctx_off), 0);
+	assert_int_equal(seccomp_filter_export(ctx_off, &prog_off), 0);
+	assert_int_equal(on_x86_64(&prog_off, __NR_connect, 3, 0x1000, 20), RET_ALLOW);
+	seccomp_filter_prog_free(&prog);
+	seccomp_filter_prog_free(&prog_off);
+}
+
 static void test_print_pfc(void **state)
 {
 	const struct sj_filter_opts opts = { .autobind_deny = true };
@@ -642,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_landlock_restrict_self_is_notified),
 		cmocka_unit_test(test_errors_leave_outputs_alone),
 		cmocka_unit_test(test_learn_observes_connects),
+		cmocka_unit_test(test_connect_notify_only_when_asked),
 		cmocka_unit_test(test_print_pfc),
 		cmocka_unit_test(test_install_in_child),
 	};
