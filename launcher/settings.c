@@ -40,7 +40,7 @@ const struct sj_option sj_options[] = {
 	{ "autobind", 0, SJ_OPT_AUTOBIND, A | F, "allow|deny", "kernel-chosen abstract names (default allow)" },
 	{ "abstract-connect", 0, SJ_OPT_ABSTRACT_CONNECT, A | F, "allow|deny", "reach abstract sockets made outside" },
 	{ "abstract-bridge", 0, SJ_OPT_ABSTRACT_BRIDGE, A | F | L, "PATTERN",
-	  "connect() to matching host abstract names as COMMAND's user" },
+	  "connect() to these host abstract names" },
 	{ "on-deny", 0, SJ_OPT_ON_DENY, A | F, "errno|kill", "refuse with EPERM or kill the sandbox" },
 	{ "listen", 0, SJ_OPT_LISTEN, A | F | L, "SPEC[,name=FDNAME][,mode=OCTAL][,backlog=N]", "pre-bind a socket, pass it as LISTEN_FDS" },
 	{ "uid", 0, SJ_OPT_UID, A | F, "USER|UID", "run COMMAND as USER (with its groups) or UID" },

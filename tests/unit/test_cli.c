@@ -122,7 +122,7 @@ static void test_option_table(void **state)
 	static const char *const not_in_file[] = { "profile", "check-profile", "print-filter", "help",
 						   "version", "learn", "features", "info-fd", NULL };
 	/* profile.md: list settings accumulate (the env ops keep their order too). */
-	static const char *const lists[] = { "run-socket", "run-dir", "abstract-allow", "listen", "bind", "ro-bind",
+	static const char *const lists[] = { "run-socket", "run-dir", "abstract-allow", "abstract-bridge", "listen", "bind", "ro-bind",
 					     "tmpfs", "setenv", "cap-keep", "unsetenv", "clearenv", NULL };
 	size_t n = 0;
 
@@ -143,7 +143,7 @@ static void test_option_table(void **state)
 			assert_int_not_equal(o->id, p->id);
 		}
 	}
-	assert_int_equal(n, 39);
+	assert_int_equal(n, 40);
 	assert_int_equal(settings_option_by_name("quiet")->short_name, 'q');
 	assert_int_equal(settings_option_by_name("profile")->short_name, 'p');
 	assert_int_equal(settings_option_by_name("help")->short_name, 'h');
@@ -179,6 +179,7 @@ static const struct words valid_cases[] = {
 	{ { "--abstract-allow", "@/tmp/.X11-unix/X*", "--", "true" } },
 	{ { "--autobind", "deny", "--", "true" } },
 	{ { "--abstract-connect", "allow", "--", "true" } },
+	{ { "--abstract-bridge", "@/org/kernel/*", "--", "true" } },
 	{ { "--on-deny", "kill", "--", "true" } },
 	{ { "--listen", "tcp:[::1]:8080,name=http", "--", "true" } },
 	{ { "--run-dir", "/run/app", "--listen", "unix:/run/app/s,mode=0660", "--", "true" } },
@@ -244,6 +245,8 @@ static const struct bad_case bad_cases[] = {
 	  "--abstract-allow /tmp/.X11-unix/X0: an abstract name pattern starts with @" },
 	{ { { "--autobind", "yes", "--", "true" } }, "--autobind yes: expected allow or deny" },
 	{ { { "--abstract-connect", "yes", "--", "true" } }, "--abstract-connect yes: expected deny or allow" },
+	{ { { "--abstract-bridge", "org", "--", "true" } },
+	  "--abstract-bridge org: an abstract name pattern starts with @, e.g. @/tmp/.X11-unix/X*" },
 	{ { { "--on-deny", "eperm", "--", "true" } }, "--on-deny eperm: expected errno or kill" },
 	{ { { "--listen", "foo", "--", "true" } },
 	  "--listen foo: expected unix:PATH, @NAME, tcp:ADDR:PORT or udp:ADDR:PORT" },

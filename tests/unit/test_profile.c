@@ -266,6 +266,7 @@ static const struct directive_case directive_cases[] = {
 	{ "abstract-allow", "@/tmp/.X11-unix/X*", "/tmp/.X11-unix/X0" },
 	{ "autobind", "deny", "yes" },
 	{ "abstract-connect", "allow", "no" },
+	{ "abstract-bridge", "@/org/kernel/*", "org" },
 	{ "on-deny", "kill", "abort" },
 	{ "listen", "unix:/run/x/s,name=web,mode=0660", "ftp:1" },
 	{ "listen", "tcp:127.0.0.1:8080,backlog=16", "tcp:127.0.0.1:99999" },
