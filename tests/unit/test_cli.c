@@ -143,7 +143,7 @@ static void test_option_table(void **state)
 			assert_int_not_equal(o->id, p->id);
 		}
 	}
-	assert_int_equal(n, 36);
+	assert_int_equal(n, 38);
 	assert_int_equal(settings_option_by_name("quiet")->short_name, 'q');
 	assert_int_equal(settings_option_by_name("profile")->short_name, 'p');
 	assert_int_equal(settings_option_by_name("help")->short_name, 'h');
@@ -200,6 +200,8 @@ static const struct words valid_cases[] = {
 	{ { "-q", "--", "true" } },
 	{ { "--audit", "-", "--", "true" } },
 	{ { "--learn", "/tmp/learned.profile", "--", "true" } },
+	{ { "--restart", "on-failure", "--", "true" } },
+	{ { "--restart-sec", "0.5", "--", "true" } },
 	{ { "--print-filter" } },
 	{ { "--features" } },
 	{ { "--help" } },
@@ -274,6 +276,10 @@ static const struct bad_case bad_cases[] = {
 	{ { { "--learn", "", "--", "true" } }, "--learn '': empty file name" },
 	{ { { "--learn", "/tmp/p", "--abstract", "allow", "--", "true" } },
 	  "--learn /tmp/p: cannot be combined with --abstract allow" },
+	{ { { "--restart", "yes", "--", "true" } }, "--restart yes: expected no, on-failure or always" },
+	{ { { "--restart-sec", "1s", "--", "true" } }, "--restart-sec 1s: expected seconds from 0 to 3600, e.g. 1 or 0.25" },
+	{ { { "--restart", "always", "--pid", "host", "--", "true" } },
+	  "--restart: restarts are run by the sandbox's own init; drop --pid host" },
 	{ { { "--print-filter=1" } }, "--print-filter takes no argument" },
 	{ { { "--print-filter", "--", "ls" } }, "unexpected argument 'ls' after --print-filter" },
 	{ { { "--help=1" } }, "--help takes no argument" },
@@ -295,6 +301,8 @@ static const struct bad_case bad_cases[] = {
 	  "--gate-only: --net none|veth needs a namespace of its own, which --gate-only does not create" },
 	{ { { "--gate-only", "--pid", "private", "--", "true" } },
 	  "--gate-only: --pid private needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--gate-only", "--wait", "all", "--", "true" } },
+	  "--gate-only: --wait all needs a namespace of its own, which --gate-only does not create" },
 	{ { { "--userns", "--gate-only", "--", "true" } },
 	  "--gate-only: --userns needs a namespace of its own, which --gate-only does not create" },
 };
@@ -376,6 +384,8 @@ static void test_defaults(void **state)
 	assert_int_equal(c->s.cap_keep, 0);
 	assert_false(c->s.userns);
 	assert_int_equal(c->s.pid, SJ_PID_PRIVATE);
+	assert_int_equal(c->s.restart, SJ_RESTART_NO);
+	assert_int_equal(c->s.restart_sec_ms, 1000);
 	assert_null(c->s.chdir);
 	assert_int_equal(c->s.n_env, 0);
 	assert_false(c->s.quiet);
@@ -793,6 +803,9 @@ static void test_identity_and_process(void **state)
 	/* --learn records under log, and under deny (the default) too. */
 	PARSE_OK(c, "--learn", "/tmp/p", "--abstract", "log", "true");
 	PARSE_OK(c, "--learn", "/tmp/p", "--abstract", "deny", "true");
+	PARSE_OK(c, "--restart", "always", "--restart-sec", "0.25", "true");
+	assert_int_equal(c->s.restart, SJ_RESTART_ALWAYS);
+	assert_int_equal(c->s.restart_sec_ms, 250);
 }
 
 static void test_env_keeps_order(void **state)

@@ -306,6 +306,10 @@ static const char *const foreign_options[] = {
 	"nopidfile",  /* dbus-daemon(1) (SERVICES) */
 	"nolisten",   /* Xvfb(1) (SERVICES) */
 	"run-sokcet", /* the typo NOTES shows a hint for */
+	"supervised", /* redis-server(1) (SYSTEMD) */
+	"daemonize",  /* redis-server(1) (SYSTEMD) */
+	/* podman(1), docker(1), unshare(1) (CONTAINERS) */
+	"security-opt", "cap-drop", "cap-add", "user", "rm", "fork", "mount-proc",
 	NULL,
 };
 
