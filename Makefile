@@ -107,7 +107,7 @@ BENCH_BINS := $(BUILD)/bench/startup $(BUILD)/bench/sjbench
 
 $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)
-	$(CC) -O2 -g -D_GNU_SOURCE -Wall -Wextra $(WERROR) -o $@ $<
+	$(CC) -O2 -g -D_GNU_SOURCE -Wall -Wextra $(WERROR) -o $@ $< -lpthread
 
 bench: $(BUILD)/sockjail $(BENCH_BINS)
 	@SOCKJAIL=$(abspath $(BUILD)/sockjail) SJ_BENCH=$(abspath $(BUILD)/bench) tests/bench/run
