@@ -25,7 +25,9 @@ struct sj_sandbox {
 	gid_t caller_gid;
 	uid_t uid;         /* COMMAND's ids, inside the sandbox's user namespace */
 	gid_t gid;
-	bool set_groups;   /* setgroups(2) is allowed: clear supplementary groups */
+	bool set_groups;   /* setgroups(2) is allowed: set groups (none unless given) */
+	gid_t *groups;     /* COMMAND's supplementary groups (--groups, --uid USER) */
+	size_t n_groups;
 
 	char cwd[4096];    /* the caller's cwd, re-entered after the mounts ("" if none) */
 

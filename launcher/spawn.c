@@ -29,6 +29,8 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "env.h"
+#include "identity_lookup.h"
+#include "info_fd.h"
 #include "landlock.h"
 #include "learn.h"
 #include "listen_fds.h"
@@ -37,6 +39,7 @@
 #include "mount_plan.h"
 #include "netns.h"
 #include "notify.h"
+#include "proc_policy.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
 #include "util.h"
@@ -130,14 +133,18 @@ static int write_id_maps(pid_t pid, const struct sj_sandbox *sb)
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
 	if ((r = write_file(path, map)) < 0)
 		return r;
-	if (sb->caller_uid != 0)
-		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->gid, (unsigned)sb->caller_gid);
-	else if (sb->gid != 0)
-		snprintf(map, sizeof(map), "0 0 1\n%u %u 1\n", (unsigned)sb->gid, (unsigned)sb->gid);
-	else
-		snprintf(map, sizeof(map), "0 0 1\n");
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
-	return write_file(path, map);
+	if (sb->caller_uid != 0) {
+		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->gid, (unsigned)sb->caller_gid);
+		return write_file(path, map);
+	}
+	/* Root maps the supplementary groups too, or setgroups() fails with EINVAL. */
+	_cleanup_free_ char *gmap = malloc(340 * 24);
+	if (!gmap)
+		return -ENOMEM;
+	if ((r = identity_format_gid_map(sb->gid, sb->groups, sb->n_groups, gmap, 340 * 24)) < 0)
+		return r;
+	return write_file(path, gmap);
 }
 
 static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
@@ -211,6 +218,7 @@ struct supervisor {
 	struct netns_veth veth; /* --net veth: its host end is deleted in cleanup() */
 	/* Socket files --listen creates on the host, unlinked at the end. */
 	struct sj_strv listen_paths;
+	struct sj_info info;         /* --info-fd */
 };
 
 /*
@@ -252,10 +260,62 @@ static void remove_listen_paths(struct supervisor *sv)
 	strv_free(&sv->listen_paths);
 }
 
+int spawn_check_run_sockets(const struct sj_settings *s, bool warn_only)
+{
+	char what[4200];
+	int first = 0;
+
+	for (size_t i = 0; i < s->run_sockets.n; i++) {
+		struct stat st;
+		if (stat(s->run_sockets.v[i], &st) == 0)
+			continue;
+		int r = -errno;
+		settings_describe(s, SJ_OPT_RUN_SOCKET, s->run_sockets.v[i], what, sizeof(what));
+		if (!warn_only) {
+			log_errno(r, "%s", what);
+			return r;
+		}
+		log_warn("%s: %s (it must exist when the sandbox starts)", what, strerror(-r));
+		if (!first)
+			first = r;
+	}
+	return first;
+}
+
+/* Names are looked up now, while NSS can still reach nscd, sssd or userdbd. */
+static int prepare_identity(struct sj_sandbox *sb, const struct sj_settings *s)
+{
+	struct sj_identity id;
+	char err[512];
+	int r = identity_resolve(s, sb->caller_uid, sb->caller_gid, &id, err, sizeof(err));
+	if (r < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	sb->uid = id.uid;
+	sb->gid = id.gid;
+	sb->groups = TAKE_PTR(id.groups);
+	sb->n_groups = id.n_groups;
+	sb->set_groups = !(sb->userns && sb->caller_uid != 0);
+	/*
+	 * Rootless, setgroups(2) is denied and only the caller's gid is
+	 * mapped: groups asked for explicitly cannot be had. Those the user
+	 * database brings with --uid USER are left out, as documented.
+	 */
+	if (!sb->set_groups && s->groups_set) {
+		log_error("--groups: supplementary groups need root (in an unprivileged user namespace "
+			  "setgroups(2) is denied); leave --groups out or run sockjail as root");
+		return -EPERM;
+	}
+	if (!sb->set_groups)
+		sb->n_groups = 0;
+	return 0;
+}
+
 static int prepare(struct supervisor *sv, const struct sj_settings *s, char **command)
 {
 	struct sj_sandbox *sb = &sv->sb;
-	char err[512], warn[512];
+	char err[512], warn[512], what[4200];
 	int r;
 
 	sb->s = s;
@@ -264,12 +324,15 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	sb->caller_uid = geteuid();
 	sb->caller_gid = getegid();
 	sb->userns = s->userns || !caps_effective_has(CAP_SYS_ADMIN);
-	sb->uid = s->uid_set ? s->uid : sb->caller_uid;
-	sb->gid = s->gid_set ? s->gid : sb->caller_gid;
-	sb->set_groups = !(sb->userns && sb->caller_uid != 0);
+	if ((r = prepare_identity(sb, s)) < 0)
+		return r;
 	if (!getcwd(sb->cwd, sizeof(sb->cwd)))
 		sb->cwd[0] = '\0';
 
+	if ((r = info_fd_check(s, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
 	if ((r = listen_fds_inherit(sb, err, sizeof(err))) < 0) {
 		log_error("%s", err);
 		return r;
@@ -312,20 +375,15 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	}
 
 	/* What must exist on the host is checked now, not half-way through. */
-	for (size_t i = 0; i < s->run_sockets.n; i++) {
-		struct stat st;
-		if (stat(s->run_sockets.v[i], &st) < 0) {
-			r = -errno;
-			log_errno(r, "--run-socket %s", s->run_sockets.v[i]);
-			return r;
-		}
-	}
+	if ((r = spawn_check_run_sockets(s, false)) < 0)
+		return r;
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		struct stat st;
 		const struct sj_mount_req *m = &s->mounts[i];
 		if (m->src && stat(m->src, &st) < 0) {
 			r = -errno;
-			log_errno(r, "--%s %s", m->kind == SJ_MOUNT_BIND ? "bind" : "ro-bind", m->src);
+			log_errno(r, "%s", settings_describe(s, m->kind == SJ_MOUNT_BIND ? SJ_OPT_BIND : SJ_OPT_RO_BIND,
+							     m->src, what, sizeof(what)));
 			return r;
 		}
 	}
@@ -336,7 +394,7 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 			sv->audit = fopen(s->audit, "ae");
 		if (!sv->audit) {
 			r = -errno;
-			log_errno(r, "--audit %s", s->audit);
+			log_errno(r, "%s", settings_describe(s, SJ_OPT_AUDIT, s->audit, what, sizeof(what)));
 			return r;
 		}
 		if (strcmp(s->audit, "-") == 0)
@@ -354,7 +412,7 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	bool chown_dirs = sb->caller_uid == 0;
 	for (size_t i = 0; i < s->run_dirs.n; i++) {
 		if ((r = make_run_dir(s->run_dirs.v[i], sb->uid, sb->gid, chown_dirs, &sv->dirs)) < 0) {
-			log_errno(r, "--run-dir %s", s->run_dirs.v[i]);
+			log_errno(r, "%s", settings_describe(s, SJ_OPT_RUN_DIR, s->run_dirs.v[i], what, sizeof(what)));
 			return r;
 		}
 	}
@@ -369,7 +427,9 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 static void forward_signal(struct supervisor *sv)
 {
 	struct signalfd_siginfo si;
-	if (read(sv->sigfd, &si, sizeof(si)) == sizeof(si))
+	/* The terminal's own signals reached the sandbox's first process already. */
+	if (read(sv->sigfd, &si, sizeof(si)) == sizeof(si) &&
+	    proc_policy_forward_signal(si.ssi_code, getpgid(sv->pid) == getpgid(0)))
 		sys_pidfd_send_signal(sv->pidfd, (int)si.ssi_signo);
 }
 
@@ -416,8 +476,12 @@ static int serve(struct supervisor *sv)
 		if (pfds[1].revents & POLLIN)
 			forward_signal(sv);
 		if (sync_fd >= 0 && pfds[2].revents) {
-			int listener = recv_fd(sync_fd);
+			pid_t command_pid = 0;
+			int listener = recv_fd_pid(sync_fd, &command_pid), ri;
 			close(sync_fd);
+			/* COMMAND's process sent it: it runs now, and the kernel named its pid. */
+			if (listener >= 0 && (ri = info_fd_write(&sv->info, command_pid)) < 0)
+				log_errno(ri, "--info-fd %d", sb->s->info_fd);
 			sync_fd = sb->sync[0] = -1;
 			if (listener >= 0) {
 				struct sj_notify_config cfg = {
@@ -480,11 +544,14 @@ static void cleanup(struct supervisor *sv)
 	seccomp_filter_prog_free(&sv->sb.filter);
 	env_free(sv->sb.envp);
 	free(sv->sb.inherited_names);
+	free(sv->sb.groups);
+	if (sv->info.fd >= 0)
+		close(sv->info.fd);
 }
 
 int spawn_run(const struct sj_settings *s, char **command)
 {
-	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .sb.sync = { -1, -1 } };
+	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .sb.sync = { -1, -1 }, .info.fd = -1 };
 	sigset_t set, old;
 	int r, status = SJ_EXIT_FAILURE;
 
@@ -517,6 +584,10 @@ int spawn_run(const struct sj_settings *s, char **command)
 	snprintf(ns_path, sizeof(ns_path), "/proc/%d/ns/net", (int)pid);
 	if (stat(ns_path, &sv.netns) < 0) {
 		log_errno(-errno, "%s", ns_path);
+		goto out;
+	}
+	if ((r = info_fd_prepare(&sv.info, s, pid, sv.sb.sync[0])) < 0) {
+		log_errno(r, "--info-fd: reading the sandbox's namespaces");
 		goto out;
 	}
 	if (sv.sb.userns && (r = write_id_maps(pid, &sv.sb)) < 0) {
