@@ -141,7 +141,11 @@ static int apply_one(const struct sj_mount_op *o, int src_fd)
  * The source the supervisor checked on the host, or -ESTALE: the path it
  * resolved to, walked again here following no symlink at all (not even
  * root's: it has none, unless one was put there since), must still lead
- * to the same inode.
+ * to the same inode. The supervisor's own fd cannot be the source: the
+ * kernel binds only from a mount of the caller's mount namespace (EINVAL
+ * from the supervisor's), and rootless the supervisor may not
+ * open_tree(OPEN_TREE_CLONE) a copy. The inode check makes this fd the
+ * one checked, and /proc/self/fd/N mounts exactly it.
  */
 static int open_pinned(const struct sj_mount_op *o)
 {
