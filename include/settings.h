@@ -19,6 +19,7 @@ enum sj_abstract_connect { SJ_ABSTRACT_CONNECT_DENY, SJ_ABSTRACT_CONNECT_ALLOW }
 enum sj_pid { SJ_PID_PRIVATE, SJ_PID_HOST };
 enum sj_wait { SJ_WAIT_COMMAND, SJ_WAIT_ALL };
 enum sj_notify_mode { SJ_NOTIFY_RELAY, SJ_NOTIFY_NONE };
+enum sj_restart { SJ_RESTART_NO, SJ_RESTART_ON_FAILURE, SJ_RESTART_ALWAYS };
 
 /* A growable list of owned strings. */
 struct sj_strv {
@@ -96,6 +97,10 @@ struct sj_settings {
 	enum sj_wait wait;
 	int info_fd;             /* -1: none */
 	enum sj_notify_mode notify;
+
+	/* --restart, --restart-sec (milliseconds; settings_init() sets 1000) */
+	enum sj_restart restart;
+	unsigned restart_sec_ms;
 };
 
 /* A value a profile gave: "FILE:LINE", the option and its value as stored. */
@@ -145,6 +150,9 @@ enum sj_opt_id {
 	SJ_OPT_INFO_FD,
 	SJ_OPT_NOTIFY,
 	SJ_OPT_GATE_ONLY,
+	/* Restarts (issue 16). */
+	SJ_OPT_RESTART,
+	SJ_OPT_RESTART_SEC,
 };
 
 #define SJ_OPTF_ARG 0x1      /* takes an argument */

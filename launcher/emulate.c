@@ -31,6 +31,7 @@
 #include "cleanup.h"
 #include "fault.h"
 #include "landlock.h"
+#include "proc_title.h"
 #include "procfs.h"
 #include "util.h"
 
@@ -394,6 +395,8 @@ __attribute__((noreturn)) static void zygote(const struct sj_settings *s, int la
 	if ((fd > 0 && syscall(SYS_close_range, 0U, (unsigned)fd - 1, 0U) < 0) ||
 	    syscall(SYS_close_range, (unsigned)fd + 1, ~0U, 0U) < 0)
 		_exit(1);
+	/* In ps: "sockjail: executor COMMAND...", and so are the executors it vforks. */
+	proc_title_set("sockjail-exec", "executor");
 	for (;;) {
 		struct zy_request rq;
 		union {

@@ -43,6 +43,9 @@
 #include "notify.h"
 #include "proc_policy.h"
 #include "procfs.h"
+#include "restart_report.h"
+#include "run_socket_follow.h"
+#include "sdnotify_relay.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
 #include "startup_errors.h"
@@ -156,6 +159,8 @@ struct supervisor {
 	struct sj_id_caller caller; /* euid, egid and capabilities, for the id plan and its errors */
 	struct sj_id_plan ids;
 	struct sj_info info;         /* --info-fd */
+	struct sj_follow *follow;    /* --run-socket follows its service */
+	struct sj_sdnotify_relay relay; /* NOTIFY_SOCKET */
 };
 
 /*
@@ -288,6 +293,11 @@ static int prepare_identity(struct supervisor *sv, const struct sj_settings *s)
 		log_error("%s", err);
 		return r;
 	}
+	if (sb->caller_uid == 0 && (r = identity_check_here(&id, s->groups_set, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		identity_free(&id);
+		return r;
+	}
 	sb->uid = id.uid;
 	sb->gid = id.gid;
 	sb->groups = TAKE_PTR(id.groups);
@@ -398,6 +408,11 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 		log_errno(-ENOMEM, "environment");
 		return -ENOMEM;
 	}
+	if ((r = sdnotify_relay_prepare(&sv->relay, s, &sb->envp, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	sb->sdnotify = &sv->relay;
 
 	/* What must exist on the host is checked now, not half-way through. */
 	for (size_t i = 0; i < s->n_mounts; i++) {
@@ -431,6 +446,13 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	}
 	if ((r = prepare_host_paths(sv, s)) < 0)
 		return r;
+	/* The --run-sockets' symlink-free paths come first in sv->pinned. */
+	if ((r = run_socket_follow_new(s, (const char *const *)sv->pinned.v, sv->root_fd, &sv->follow, err,
+				       sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	sb->follow_dirs = run_socket_follow_dirs(sv->follow, &sb->n_follow_dirs);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sb->sync) < 0) {
 		r = -errno;
 		log_errno(r, "socketpair");
@@ -468,6 +490,12 @@ static int serve(struct supervisor *sv)
 		pfds[n++] = (struct pollfd){ .fd = sv->sigfd, .events = POLLIN };
 		if (sync_fd >= 0)
 			pfds[n++] = (struct pollfd){ .fd = sync_fd, .events = POLLIN };
+		int follow_fd = run_socket_follow_fd(sv->follow);
+		size_t follow_at = n;
+		if (follow_fd >= 0)
+			pfds[n++] = (struct pollfd){ .fd = follow_fd, .events = POLLIN };
+		size_t relay_at = n;
+		n += sdnotify_relay_pollfd(&sv->relay, &pfds[n]);
 		size_t first_notify = n;
 		if (sv->notify)
 			n += notify_pollfds(sv->notify, pfds + n, ARRAY_SIZE(pfds) - n);
@@ -488,17 +516,27 @@ static int serve(struct supervisor *sv)
 				sv->notify = NULL;
 			}
 		}
+		if (follow_fd >= 0 && (pfds[follow_at].revents & POLLIN))
+			run_socket_follow_dispatch(sv->follow);
+		if (relay_at < first_notify && pfds[relay_at].revents)
+			sdnotify_relay_dispatch(&sv->relay);
 		if (pfds[1].revents & POLLIN)
 			forward_signal(sv);
 		if (sync_fd >= 0 && pfds[2].revents) {
 			pid_t command_pid = 0;
-			int listener = recv_fd_pid(sync_fd, &command_pid), ri;
-			close(sync_fd);
+			int listener = restart_report_receive(sync_fd, sb->s, sv->audit, sv->follow, &command_pid), ri;
+			/* --restart: each new COMMAND sends its listener; init, restart records. */
+			if (listener != -EAGAIN && (listener < 0 || sb->s->restart == SJ_RESTART_NO)) {
+				close(sync_fd);
+				sync_fd = sb->sync[0] = -1;
+			}
 			/* COMMAND's process sent it: it runs now, and the kernel named its pid. */
 			if (listener >= 0 && (ri = info_fd_write(&sv->info, command_pid)) < 0)
 				log_errno(ri, "--info-fd %d", sb->s->info_fd);
-			sync_fd = sb->sync[0] = -1;
 			if (listener >= 0) {
+				/* The previous COMMAND's: init killed every process under it. */
+				notify_free(sv->notify);
+				sv->notify = NULL;
 				struct sj_notify_config cfg = {
 					.s = sb->s,
 					.landlock_abi = sb->landlock_abi,
@@ -523,6 +561,8 @@ static int serve(struct supervisor *sv)
 				break;
 			}
 			status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+			/* A READY=1 sent just before the end still reaches systemd. */
+			sdnotify_relay_dispatch(&sv->relay);
 			break;
 		}
 	}
@@ -548,6 +588,8 @@ static void cleanup(struct supervisor *sv)
 	for (int i = 0; i < 2; i++)
 		if (sv->sb.sync[i] >= 0)
 			close(sv->sb.sync[i]);
+	run_socket_follow_free(sv->follow);
+	sv->follow = NULL;
 	/* Only through the fds kept since the walks, only what sockjail made. */
 	listen_fds_host_cleanup(&sv->sb);
 	hostpath_made_remove(&sv->made);
@@ -567,11 +609,13 @@ static void cleanup(struct supervisor *sv)
 	free(sv->sb.groups);
 	if (sv->info.fd >= 0)
 		close(sv->info.fd);
+	sdnotify_relay_free(&sv->relay);
 }
 
 int spawn_run(const struct sj_settings *s, char **command)
 {
-	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .root_fd = -1, .sb.sync = { -1, -1 }, .info.fd = -1 };
+	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .root_fd = -1, .sb.sync = { -1, -1 }, .info.fd = -1,
+				 .relay = SJ_SDNOTIFY_RELAY_INIT };
 	sigset_t set, old;
 	int r, status = SJ_EXIT_FAILURE;
 
@@ -599,6 +643,7 @@ int spawn_run(const struct sj_settings *s, char **command)
 		goto out;
 	}
 	sv.pid = pid;
+	run_socket_follow_attach(sv.follow, sv.pidfd, sv.sb.userns);
 	close(sv.sb.sync[1]);
 	sv.sb.sync[1] = -1;
 	/*
@@ -630,6 +675,10 @@ int spawn_run(const struct sj_settings *s, char **command)
 	}
 	if ((r = write_all(sv.sb.sync[0], "g", 1)) < 0) {
 		log_errno(r, "starting the sandbox");
+		goto out;
+	}
+	if ((r = sdnotify_relay_start(&sv.relay, pid)) < 0) {
+		log_errno(r, "NOTIFY_SOCKET: taking over the relay's socket");
 		goto out;
 	}
 	status = serve(&sv);
