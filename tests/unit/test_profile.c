@@ -275,6 +275,7 @@ static const struct directive_case directive_cases[] = {
 	{ "pid", "host", "shared" },
 	{ "restart", "on-failure", "sometimes" },
 	{ "restart-sec", "2.5", "-1" },
+	{ "run-socket-optional", "/run/dbus/system_bus_socket", "/tmp/x" },
 	{ "chdir", "/srv", "\"\"" },
 	{ "setenv", "A=b", "A" },
 	{ "setenv", "\"A=b c\"", "=x" },
