@@ -12,6 +12,8 @@
 #include "mount_plan.h"
 #include "settings.h"
 
+struct sj_sdnotify_relay;
+
 struct sj_sandbox {
 	const struct sj_settings *s;
 	char **command;
@@ -58,6 +60,8 @@ struct sj_sandbox {
 	/* --run-socket's host directories (symlink-free), for run_socket_follow_send_dirs(). */
 	const char *const *follow_dirs;
 	size_t n_follow_dirs;
+	/* The systemd notification relay (NOTIFY_SOCKET): the socket is bound in the sandbox. */
+	const struct sj_sdnotify_relay *sdnotify;
 
 	/* --listen unix: on the host (listen_fds.h), one entry per --listen; NULL if none. */
 	struct sj_listen_host *listen_host;

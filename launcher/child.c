@@ -5,10 +5,11 @@
  * Init (PID 1 inside): loopback up, mounts, fork COMMAND's process, then
  * reap orphans and forward signals until COMMAND exits.
  *
- * COMMAND's process: Landlock, --listen sockets (after Landlock, so they
- * belong to the sandbox's Landlock domain), ids, capabilities,
- * no_new_privs, stray fds, the seccomp filter (last: every earlier step
- * may make syscalls the filter would gate), execve.
+ * COMMAND's process: no_new_privs (Landlock needs it where there is no
+ * CAP_SYS_ADMIN, as with --gate-only in a container), Landlock, --listen
+ * sockets (after Landlock, so they belong to the sandbox's Landlock
+ * domain), ids, capabilities, stray fds, the seccomp filter (last: every
+ * earlier step may make syscalls the filter would gate), execve.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,9 +32,11 @@
 #include "log.h"
 #include "netns.h"
 #include "proc_policy.h"
+#include "proc_title.h"
 #include "reaper.h"
 #include "restart.h"
 #include "run_socket_follow.h"
+#include "sdnotify_relay.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
 #include "startup_errors.h"
@@ -208,6 +211,13 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 	/* With --restart, init did both once for every COMMAND (restart.c). */
 	if (!sb->listen_held && (r = landlock_apply(sb->s, sb->landlock_abi, &step)) < 0)
 		die_errno(r, "%s", step);
+	/*
+	 * After Landlock, so that the socket belongs to COMMAND's domain (its
+	 * abstract-socket scope refuses senders outside it otherwise), and
+	 * before the seccomp filter, which would gate the bind.
+	 */
+	if ((r = sdnotify_relay_child(sb->sdnotify)) < 0)
+		die_errno(r, "NOTIFY_SOCKET: binding the relay's socket %s", sb->sdnotify->name);
 
 	char **envp = sb->envp;
 	if (sb->listen_held)
@@ -298,7 +308,7 @@ void child_main(const struct sj_sandbox *sb)
 			    o->origin, o->src, o->pinned);
 		char why[512];
 		if ((o->kind == SJ_MOP_PROC || o->kind == SJ_MOP_SYSFS) &&
-		    startup_explain_mount(o->kind == SJ_MOP_PROC, sb->userns, r, why, sizeof(why)))
+		    startup_explain_mount(o->kind == SJ_MOP_PROC, r, why, sizeof(why)))
 			die("%s", why);
 		if (o->src)
 			die_errno(r, "%s %s: mounting on %s", o->origin, o->src, o->dst);
@@ -334,7 +344,8 @@ void child_main(const struct sj_sandbox *sb)
 	for (size_t i = 0; sb->listen_host && i < s->listen.n; i++)
 		if (sb->listen_host[i].parent_fd >= 0)
 			close(sb->listen_host[i].parent_fd);
-	if (prctl(PR_SET_NAME, "sockjail-init", 0, 0, 0) < 0)
-		die_errno(-errno, "PR_SET_NAME");
+	/* In ps: "sockjail: init COMMAND...", not a second copy of sockjail's own line. */
+	if ((r = proc_title_set("sockjail-init", "init")) < 0)
+		die_errno(r, "PR_SET_NAME");
 	init_loop(sb, pid, &set);
 }

@@ -27,7 +27,8 @@ const struct sj_option sj_options[] = {
 	{ "profile", 'p', SJ_OPT_PROFILE, A, "NAME|PATH", "load a profile (see sockjail.profile(5))" },
 	{ "check-profile", 0, SJ_OPT_CHECK_PROFILE, A, "PROFILE", "check a profile, print the effective policy" },
 	{ "print-filter", 0, SJ_OPT_PRINT_FILTER, 0, NULL, "print the seccomp filter the options produce" },
-	{ "net", 0, SJ_OPT_NET, A | F, "none|host|veth:H/P,S/P", "network namespace (default none: only lo)" },
+	{ "net", 0, SJ_OPT_NET, A | F, "none|host|veth:HOSTADDR/PREFIX,SANDBOXADDR/PREFIX[,name=IFNAME]",
+	  "network namespace (default none: only lo)" },
 	{ "run-socket", 0, SJ_OPT_RUN_SOCKET, A | F | L, "PATH", "expose a /run socket or directory read-only" },
 	{ "run-dir", 0, SJ_OPT_RUN_DIR, A | F | L, "PATH", "a writable /run directory for new sockets" },
 	{ "pathname-bind", 0, SJ_OPT_PATHNAME_BIND, A | F, "any|run-dirs", "where pathname sockets may be bound" },
@@ -39,12 +40,12 @@ const struct sj_option sj_options[] = {
 	{ "autobind", 0, SJ_OPT_AUTOBIND, A | F, "allow|deny", "kernel-chosen abstract names (default allow)" },
 	{ "abstract-connect", 0, SJ_OPT_ABSTRACT_CONNECT, A | F, "allow|deny", "reach abstract sockets made outside" },
 	{ "on-deny", 0, SJ_OPT_ON_DENY, A | F, "errno|kill", "refuse with EPERM or kill the sandbox" },
-	{ "listen", 0, SJ_OPT_LISTEN, A | F | L, "SPEC[,name=N][,mode=M][,backlog=B]", "pre-bind a socket, pass it as LISTEN_FDS" },
+	{ "listen", 0, SJ_OPT_LISTEN, A | F | L, "SPEC[,name=FDNAME][,mode=OCTAL][,backlog=N]", "pre-bind a socket, pass it as LISTEN_FDS" },
 	{ "uid", 0, SJ_OPT_UID, A | F, "USER|UID", "run COMMAND as USER (with its groups) or UID" },
 	{ "gid", 0, SJ_OPT_GID, A | F, "GROUP|GID", "run COMMAND with this primary group" },
 	{ "cap-keep", 0, SJ_OPT_CAP_KEEP, A | F | L, "CAP[,CAP...]", "capabilities COMMAND keeps (default none)" },
 	{ "userns", 0, SJ_OPT_USERNS, F, NULL, "use a user namespace even as root" },
-	{ "pid", 0, SJ_OPT_PID, A | F, "host|private", "host: do not unshare the PID namespace" },
+	{ "pid", 0, SJ_OPT_PID, A | F, "private|host", "host: do not unshare the PID namespace" },
 	{ "chdir", 0, SJ_OPT_CHDIR, A | F, "DIR", "working directory of COMMAND" },
 	{ "setenv", 0, SJ_OPT_SETENV, A | F | L, "NAME=VALUE", "set an environment variable" },
 	{ "unsetenv", 0, SJ_OPT_UNSETENV, A | F | L, "NAME", "remove an environment variable" },
@@ -54,7 +55,7 @@ const struct sj_option sj_options[] = {
 	{ "learn", 0, SJ_OPT_LEARN, A, "FILE", "write a profile allowing what COMMAND used" },
 	{ "features", 0, SJ_OPT_FEATURES, 0, NULL, "kernel features sockjail uses or lacks" },
 	/* Services. */
-	{ "groups", 0, SJ_OPT_GROUPS, A | F, "G[,G...]", "supplementary groups (names or numbers)" },
+	{ "groups", 0, SJ_OPT_GROUPS, A | F, "GROUP[,GROUP...]", "supplementary groups (names or numbers)" },
 	{ "wait", 0, SJ_OPT_WAIT, A | F, "command|all", "end with COMMAND, or with the last process" },
 	{ "info-fd", 0, SJ_OPT_INFO_FD, A, "FD", "write pids and namespaces as JSON to FD" },
 	{ "notify", 0, SJ_OPT_NOTIFY, A | F, "relay|none", "relay sd_notify(3) to $NOTIFY_SOCKET" },
@@ -556,6 +557,7 @@ int settings_validate(const struct sj_settings *s, char *err, size_t errlen)
 				   : s->net_private_set ? "--net none|veth"
 				   : s->pid_private_set ? "--pid private"
 				   : s->userns	    ? "--userns"
+				   : s->wait == SJ_WAIT_ALL ? "--wait all"
 						    : NULL;
 		if (need)
 			return fail(err, errlen, -EINVAL,

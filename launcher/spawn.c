@@ -46,6 +46,7 @@
 #include "restart_report.h"
 #include "run_dir_share.h"
 #include "run_socket_follow.h"
+#include "sdnotify_relay.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
 #include "startup_errors.h"
@@ -160,6 +161,7 @@ struct supervisor {
 	struct sj_id_plan ids;
 	struct sj_info info;         /* --info-fd */
 	struct sj_follow *follow;    /* --run-socket follows its service */
+	struct sj_sdnotify_relay relay; /* NOTIFY_SOCKET */
 	struct sj_run_dir_share share; /* --run-dirs held while we run, removed by the last one out */
 };
 
@@ -305,6 +307,11 @@ static int prepare_identity(struct supervisor *sv, const struct sj_settings *s)
 		log_error("%s", err);
 		return r;
 	}
+	if (sb->caller_uid == 0 && (r = identity_check_here(&id, s->groups_set, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		identity_free(&id);
+		return r;
+	}
 	sb->uid = id.uid;
 	sb->gid = id.gid;
 	sb->groups = TAKE_PTR(id.groups);
@@ -415,6 +422,11 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 		log_errno(-ENOMEM, "environment");
 		return -ENOMEM;
 	}
+	if ((r = sdnotify_relay_prepare(&sv->relay, s, &sb->envp, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	sb->sdnotify = &sv->relay;
 
 	/* What must exist on the host is checked now, not half-way through. */
 	for (size_t i = 0; i < s->n_mounts; i++) {
@@ -496,6 +508,8 @@ static int serve(struct supervisor *sv)
 		size_t follow_at = n;
 		if (follow_fd >= 0)
 			pfds[n++] = (struct pollfd){ .fd = follow_fd, .events = POLLIN };
+		size_t relay_at = n;
+		n += sdnotify_relay_pollfd(&sv->relay, &pfds[n]);
 		size_t first_notify = n;
 		if (sv->notify)
 			n += notify_pollfds(sv->notify, pfds + n, ARRAY_SIZE(pfds) - n);
@@ -518,6 +532,8 @@ static int serve(struct supervisor *sv)
 		}
 		if (follow_fd >= 0 && (pfds[follow_at].revents & POLLIN))
 			run_socket_follow_dispatch(sv->follow);
+		if (relay_at < first_notify && pfds[relay_at].revents)
+			sdnotify_relay_dispatch(&sv->relay);
 		if (pfds[1].revents & POLLIN)
 			forward_signal(sv);
 		if (sync_fd >= 0 && pfds[2].revents) {
@@ -561,6 +577,8 @@ static int serve(struct supervisor *sv)
 				break;
 			}
 			status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+			/* A READY=1 sent just before the end still reaches systemd. */
+			sdnotify_relay_dispatch(&sv->relay);
 			break;
 		}
 	}
@@ -607,11 +625,13 @@ static void cleanup(struct supervisor *sv)
 	free(sv->sb.groups);
 	if (sv->info.fd >= 0)
 		close(sv->info.fd);
+	sdnotify_relay_free(&sv->relay);
 }
 
 int spawn_run(const struct sj_settings *s, char **command)
 {
-	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .root_fd = -1, .sb.sync = { -1, -1 }, .info.fd = -1 };
+	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .root_fd = -1, .sb.sync = { -1, -1 }, .info.fd = -1,
+				 .relay = SJ_SDNOTIFY_RELAY_INIT };
 	sigset_t set, old;
 	int r, status = SJ_EXIT_FAILURE;
 
@@ -671,6 +691,10 @@ int spawn_run(const struct sj_settings *s, char **command)
 	}
 	if ((r = write_all(sv.sb.sync[0], "g", 1)) < 0) {
 		log_errno(r, "starting the sandbox");
+		goto out;
+	}
+	if ((r = sdnotify_relay_start(&sv.relay, pid)) < 0) {
+		log_errno(r, "NOTIFY_SOCKET: taking over the relay's socket");
 		goto out;
 	}
 	status = serve(&sv);

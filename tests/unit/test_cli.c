@@ -308,6 +308,8 @@ static const struct bad_case bad_cases[] = {
 	  "--gate-only: --net none|veth needs a namespace of its own, which --gate-only does not create" },
 	{ { { "--gate-only", "--pid", "private", "--", "true" } },
 	  "--gate-only: --pid private needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--gate-only", "--wait", "all", "--", "true" } },
+	  "--gate-only: --wait all needs a namespace of its own, which --gate-only does not create" },
 	{ { { "--userns", "--gate-only", "--", "true" } },
 	  "--gate-only: --userns needs a namespace of its own, which --gate-only does not create" },
 };
@@ -1005,7 +1007,7 @@ static void test_missing_argument(void **state)
 	REFUSED(c, "-p needs an argument", "-p");
 	REFUSED(c, "-p needs an argument", "-qp");
 	/* The next word is the argument, whatever it looks like, except "--". */
-	REFUSED(c, "--net needs none|host|veth:H/P,S/P before --", "--net", "--", "true");
+	REFUSED(c, "--net needs none|host|veth:HOSTADDR/PREFIX,SANDBOXADDR/PREFIX[,name=IFNAME] before --", "--net", "--", "true");
 	REFUSED(c, "--uid --gid: expected a number from 0 to 4294967294 or a name", "--uid", "--gid", "1", "true");
 	PARSE_OK(c, "--chdir", "-q", "true");
 	assert_string_equal(c->s.chdir, "-q");
@@ -1211,7 +1213,8 @@ static void test_help_text(void **state)
 	assert_non_null(strstr(text, "\n  -q, --quiet "));
 	assert_non_null(strstr(text, "\n  -h, --help "));
 	/* A long left column puts the help on the next line. */
-	assert_non_null(strstr(text, "\n      --net none|host|veth:H/P,S/P\n" "                                  network"));
+	assert_non_null(strstr(text, "\n      --net none|host|veth:HOSTADDR/PREFIX,SANDBOXADDR/PREFIX[,name=IFNAME]\n"
+				     "                                  network"));
 	assert_non_null(strstr(text, "\n      --userns "));
 	for (const struct sj_option *o = sj_options; o->name; o++) {
 		char want[128];
