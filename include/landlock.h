@@ -23,3 +23,12 @@ int landlock_check(const struct sj_settings *s, int abi, char *warn, size_t warn
  * a negative errno; *step names what failed.
  */
 int landlock_apply(const struct sj_settings *s, int abi, const char **step);
+
+/*
+ * The bind executor: allow socket creation only beneath the directories
+ * dir_fds (O_PATH fds) name. Needs no_new_privs. 0 or a negative errno.
+ */
+int landlock_restrict_make_sock(int abi, const int *dir_fds, size_t n);
+
+/* Restrict the calling thread with an existing ruleset (one the target used). */
+int landlock_restrict_with(int ruleset_fd);

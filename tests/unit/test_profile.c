@@ -291,6 +291,7 @@ static const struct directive_case directive_cases[] = {
 	{ "wait", "all", "some" },
 	{ "notify", "none", "yes" },
 	{ "gate-only", NULL, "yes" },
+	{ "new-session", NULL, "yes" },
 };
 
 /* The value a profile word stands for (only the quoting the table uses). */
