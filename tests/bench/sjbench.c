@@ -22,6 +22,10 @@
  *                           P threads of one process each doing N binds of
  *                           KIND at once (one seccomp filter, one listener:
  *                           what a multithreaded server does)
+ *   sjbench listen ADDR     listen on ADDR ("@name" abstract, else a path),
+ *                           print "ready", accept and close until killed
+ *   sjbench connect N ADDR  connect() a new AF_UNIX stream socket to ADDR
+ *                           (a "listen" peer), each call timed alone
  *   sjbench notify-floor N  outside any sandbox: the round trip of a seccomp
  *                           notifier that does nothing but RECV (blocking)
  *                           and SEND -EPERM, with SYNC_WAKE_UP set where the
@@ -387,6 +391,63 @@ static void hold(const char *dir)
 		exit(1);
 }
 
+static socklen_t unix_addr(const char *a, struct sockaddr_un *un)
+{
+	memset(un, 0, sizeof(*un));
+	un->sun_family = AF_UNIX;
+	if (a[0] == '@') {
+		snprintf(un->sun_path + 1, sizeof(un->sun_path) - 1, "%s", a + 1);
+		return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(a));
+	}
+	snprintf(un->sun_path, sizeof(un->sun_path), "%s", a);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(a) + 1);
+}
+
+__attribute__((noreturn)) static void run_listen(const char *a)
+{
+	struct sockaddr_un un;
+	socklen_t len = unix_addr(a, &un);
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || bind(s, (struct sockaddr *)&un, len) < 0 || listen(s, 4096) < 0)
+		die("listen");
+	printf("ready\n");
+	fflush(stdout);
+	for (;;) {
+		int c = accept4(s, NULL, NULL, SOCK_CLOEXEC);
+		if (c >= 0)
+			close(c);
+	}
+}
+
+static void run_connects(long n, const char *a, struct result *res)
+{
+	struct sockaddr_un un;
+	socklen_t len = unix_addr(a, &un);
+	double *t = calloc((size_t)n, sizeof(double)), sum = 0;
+	if (!t)
+		die("calloc");
+	*res = (struct result){ .calls = n };
+	for (long i = 0; i < n; i++) {
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			die("socket");
+		double t0 = now_ns();
+		int r = connect(fd, (struct sockaddr *)&un, len);
+		double t1 = now_ns();
+		if (r < 0) {
+			res->failures++;
+			res->last_errno = errno;
+		}
+		close(fd);
+		t[i] = t1 - t0;
+		sum += t[i];
+	}
+	qsort(t, (size_t)n, sizeof(double), cmp_double);
+	res->median_ns = t[n / 2];
+	res->mean_ns = sum / (double)n;
+	free(t);
+}
+
 int main(int argc, char **argv)
 {
 	enum kind k;
@@ -431,6 +492,13 @@ int main(int argc, char **argv)
 		if (n <= 0)
 			goto usage;
 		notify_floor(n);
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "listen") == 0)
+		run_listen(argv[2]);
+	if (argc == 4 && strcmp(argv[1], "connect") == 0 && atol(argv[2]) > 0) {
+		run_connects(atol(argv[2]), argv[3], &r);
+		print_result(&r);
 		return 0;
 	}
 	if (argc == 3 && strcmp(argv[1], "hold") == 0) {
