@@ -139,6 +139,16 @@ static void pending_release_bridged(struct pending *p)
 }
 
 /*
+ * --net host: an abstract name the sandbox bound is its own, which its
+ * connects may reach (policy_connect()); its Landlock domain allows them.
+ */
+static void note_own_name(struct sj_notify *n, const struct sj_audit_event *ev)
+{
+	if (n->cfg.s->net == SJ_NET_HOST && ev->kind && strcmp(ev->kind, "abstract") == 0)
+		learn_add(&n->own_names, ev->address);
+}
+
+/*
  * The bridged socket, connected: put it in place of the target's fd (same
  * number, same close-on-exec flag). The target still waits in connect(),
  * so the number is still the one it named; SETFD replaces it atomically.
@@ -168,6 +178,8 @@ static bool finish_pending(struct sj_notify *n, size_t i, struct sj_emulate_resu
 		p->ev.verdict = SJ_VERDICT_DENY;
 		snprintf(p->rule, sizeof(p->rule), "abstract-bridge: the socket could not be installed");
 	}
+	if (!p->bridge && res.err == 0 && !res.denied)
+		note_own_name(n, &p->ev);
 	record(n, &p->ev);
 	if (!kill_sandbox)
 		respond(n, p->id, res.err);
@@ -292,8 +304,8 @@ void perform_direct(struct sj_notify *n, const struct sj_call *c, struct pending
 {
 	int err;
 	err = bind(c->sock, (const struct sockaddr *)c->buf, (socklen_t)c->addrlen) < 0 ? -errno : 0;
-	if (err == 0 && p->ev.kind && strcmp(p->ev.kind, "abstract") == 0 && n->cfg.s->net == SJ_NET_HOST)
-		learn_add(&n->own_names, p->address);
+	if (err == 0)
+		note_own_name(n, &p->ev);
 	record(n, &p->ev);
 	respond(n, c->id, err);
 }
