@@ -400,18 +400,20 @@ int perform_bridge(struct sj_notify *n, const struct sj_call *c, struct pending 
 		return 0;
 	}
 	if (type == SOCK_STREAM || type == SOCK_SEQPACKET) {
-		nlen = sizeof(name);
-		if (getpeername(c->sock, (struct sockaddr *)&name, &nlen) == 0) {
+		struct sockaddr_un peer;
+		socklen_t plen = sizeof(peer);
+		if (getpeername(c->sock, (struct sockaddr *)&peer, &plen) == 0) {
 			respond(n, c->id, -EISCONN);
 			return 0;
 		}
-		nlen = sizeof(name);
-		getsockname(c->sock, (struct sockaddr *)&name, &nlen);
 	}
 	if (nlen > sizeof(sa_family_t)) {
+		/* A limit of the bridge, not a policy violation: never --on-deny kill. */
 		p->ev.verdict = SJ_VERDICT_DENY;
 		snprintf(p->rule, sizeof(p->rule), "abstract-bridge: the socket is bound (only unbound sockets are bridged)");
-		return perform_deny(n, c->id, p);
+		record(n, &p->ev);
+		respond(n, c->id, -EPERM);
+		return 0;
 	}
 	_cleanup_close_ int own = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 	int r = own < 0 ? -errno : copy_socket_setup(c->sock, own);

@@ -7,7 +7,7 @@
 # "peer UID GID" (SO_PEERCRED) and then "fd OK DATA" once an fd arrived
 # over SCM_RIGHTS (the client sends a pipe's read end), or "name @NAME"
 # when the client shuts down without one.
-SJ_MODES="root user"
+SJ_MODES="root user nested"
 
 # start_service NAME: the service on abstract @NAME, in the background.
 start_service() {
@@ -38,8 +38,10 @@ PY
 	wait_for_path "$SJ_TMP/ready-$1" 20
 }
 
-# The ids the service must see: COMMAND's, host view (rootless: the caller's).
+# The ids the service must see: COMMAND's, host view (rootless: the
+# caller's, as the service's user namespace names them: nested, 0).
 ids_opts() { is_root_mode && echo "--uid 65534 --gid 65534"; }
+want_ids() { if is_root_mode; then echo "65534 65534"; else echo "$(id -u) $(id -g)"; fi; }
 
 t_bridge_reaches_service_as_command() {
 	local name=sjb-$$-svc cli
@@ -53,7 +55,7 @@ t_bridge_reaches_service_as_command() {
 	expect_eq "$out" "ERR connect ECONNREFUSED" "without --abstract-bridge"
 	run sj --net none $(ids_opts) --abstract-bridge "@sjb-$$-*" -- "$cli" connect "@$name"
 	expect_eq "$rc" 0 "bridged client: $out $err"
-	expect_eq "$out" "OK peer 65534 65534; fd OK pipe-data" "the service sees COMMAND's ids, the fd arrives"
+	expect_eq "$out" "OK peer $(want_ids); fd OK pipe-data" "the service sees COMMAND's ids, the fd arrives"
 	# A name outside the pattern stays unreachable.
 	run sj --net none $(ids_opts) --abstract-bridge "@sjb-$$-other*" -- "$cli" connect "@$name"
 	expect_eq "$out" "ERR connect ECONNREFUSED" "a name outside the pattern"
