@@ -160,3 +160,46 @@ PY
 	wait "$xpid" 2>/dev/null
 	return 0
 }
+
+# Datagram sockets are bridged on connect(); a socket already bound is refused.
+t_bridge_datagram_and_bound_socket() {
+	local name=sjb-$$-dgram
+	cat >"$SJ_TMP/dgram-server.py" <<PY
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(b"\0$name")
+open(sys.argv[1], "w").close()
+while True:
+    m = s.recv(64)
+    with open(sys.argv[2], "ab") as f:
+        f.write(m + b"\n")
+PY
+	cat >"$SJ_TMP/dgram-client.py" <<PY
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+if sys.argv[2] == "bound":
+    s.bind("")  # autobind
+try:
+    s.connect(b"\0$name")
+    s.send(sys.argv[1].encode())
+    print("sent")
+except OSError as e:
+    print("refused", e.errno)
+PY
+	$PY "$SJ_TMP/dgram-server.py" "$SJ_TMP/dgram-ready" "$SJ_TMP/dgram.out" &
+	sj_bg+=($!)
+	wait_for_path "$SJ_TMP/dgram-ready" 20
+	# Control: from the host.
+	expect_eq "$($PY "$SJ_TMP/dgram-client.py" outside-$$ unbound)" "sent" "control: datagram from the host"
+	wait_until 20 grep -qx "outside-$$" "$SJ_TMP/dgram.out"
+	run sj --net none -- $PY "$SJ_TMP/dgram-client.py" unbridged-$$ unbound
+	expect_eq "$out" "refused 111" "datagram without the bridge"
+	run sj --net none --abstract-bridge "@$name" -- $PY "$SJ_TMP/dgram-client.py" bridged-$$ unbound
+	expect_eq "$out" "sent" "datagram, bridged ($err)"
+	wait_until 20 grep -qx "bridged-$$" "$SJ_TMP/dgram.out"
+	run sj --net none --abstract-bridge "@$name" -- $PY "$SJ_TMP/dgram-client.py" bound-$$ bound
+	expect_eq "$out" "refused 1" "a bound socket is not bridged"
+	expect_match "$err" "denied connect @$name " "the refusal's line"
+	grep -qx "bound-$$" "$SJ_TMP/dgram.out" && fail "the bound socket's datagram arrived"
+	return 0
+}
