@@ -87,6 +87,16 @@ int notify_new(const struct sj_notify_config *cfg, int listener, struct sj_notif
 			goto fail;
 	}
 	n->netns_cookie = notify_own_netns_cookie(&n->netns);
+	/* --net host: the --listen abstract names are the sandbox's own from the start. */
+	for (size_t i = 0; cfg->s->net == SJ_NET_HOST && i < cfg->s->listen.n; i++) {
+		const char *spec = cfg->s->listen.v[i];
+		char name[SJ_ESCAPED_MAX + 16];
+		if (spec[0] != '@' || strcspn(spec, ",") >= sizeof(name))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(spec, ","), spec);
+		if (learn_add(&n->own_names, name) < 0)
+			goto fail;
+	}
 	/*
 	 * Wake the target on the supervisor's CPU when we answer (6.6+): a
 	 * round trip drops from ~30 us to a few. Older kernels: not needed.

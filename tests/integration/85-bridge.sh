@@ -203,3 +203,25 @@ PY
 	grep -qx "bound-$$" "$SJ_TMP/dgram.out" && fail "the bound socket's datagram arrived"
 	return 0
 }
+
+# --net host: the sandbox's own abstract names (bound through the gate, or
+# --listen) stay reachable; a host name is refused as if absent.
+t_host_net_own_names_reachable() {
+	local own=sjb-$$-own lst=sjb-$$-lst host=sjb-$$-host
+	start_service "$host"
+	cat >"$SJ_TMP/own.py" <<PY
+import socket
+s = socket.socket(socket.AF_UNIX); s.bind(b"\0$own"); s.listen()
+for n in (b"$own", b"$lst", b"$host"):
+    c = socket.socket(socket.AF_UNIX)
+    try:
+        c.connect(b"\0" + n); print(n.decode(), "ok")
+    except OSError as e:
+        print(n.decode(), "errno", e.errno)
+PY
+	# Control: with --abstract-connect allow, the host's name is reached too.
+	run sj --net host --abstract-connect allow --abstract-allow "@$own" --listen "@$lst" -- $PY "$SJ_TMP/own.py"
+	expect_eq "$out" "$own ok"$'\n'"$lst ok"$'\n'"$host ok" "control: --abstract-connect allow ($err)"
+	run sj --net host --abstract-allow "@$own" --listen "@$lst" -- $PY "$SJ_TMP/own.py"
+	expect_eq "$out" "$own ok"$'\n'"$lst ok"$'\n'"$host errno 111" "--net host, default ($err)"
+}
