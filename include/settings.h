@@ -17,6 +17,7 @@ enum sj_pathname_bind { SJ_PATHNAME_BIND_ANY, SJ_PATHNAME_BIND_RUN_DIRS };
 enum sj_on_deny { SJ_ON_DENY_ERRNO, SJ_ON_DENY_KILL };
 enum sj_abstract_connect { SJ_ABSTRACT_CONNECT_DENY, SJ_ABSTRACT_CONNECT_ALLOW };
 enum sj_pid { SJ_PID_PRIVATE, SJ_PID_HOST };
+enum sj_other_sockets { SJ_OTHER_SOCKETS_HIDDEN, SJ_OTHER_SOCKETS_VISIBLE };
 
 /* A growable list of owned strings. */
 struct sj_strv {
@@ -73,6 +74,11 @@ struct sj_settings {
 	bool quiet;
 	char *audit; /* NULL, a path, or "-" for stderr */
 	char *learn;
+
+	/* --other-sockets, --show-socket: the host's sockets outside /run. */
+	enum sj_other_sockets other_sockets;
+	bool other_sockets_set; /* given explicitly */
+	struct sj_strv show_sockets;
 };
 
 /* Option ids: the short option letter where there is one. */
@@ -108,6 +114,10 @@ enum sj_opt_id {
 	SJ_OPT_CLEARENV,
 	SJ_OPT_AUDIT,
 	SJ_OPT_LEARN,
+	SJ_OPT_OTHER_SOCKETS,
+	SJ_OPT_SHOW_SOCKET,
+	SJ_OPT_EXPOSURE,
+	SJ_OPT_JSON,
 };
 
 #define SJ_OPTF_ARG 0x1      /* takes an argument */

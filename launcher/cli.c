@@ -67,12 +67,16 @@ static void describe_bad_option(const char *arg, char *err, size_t errlen)
 		snprintf(err, errlen, "unknown option -%c (see --help)", optopt);
 }
 
+static const char *action_name(enum sj_action a)
+{
+	return a == SJ_ACTION_CHECK_PROFILE ? "check-profile" : a == SJ_ACTION_EXPOSURE ? "exposure" : "print-filter";
+}
+
 /* --help and --version win at once; the other actions exclude each other. */
 static int set_action(struct sj_cli *cli, enum sj_action action, const char *name, char *err, size_t errlen)
 {
 	if (cli->action != SJ_ACTION_RUN && (cli->action != action || action == SJ_ACTION_CHECK_PROFILE)) {
-		snprintf(err, errlen, "--%s cannot be combined with --%s", name,
-			 cli->action == SJ_ACTION_CHECK_PROFILE ? "check-profile" : "print-filter");
+		snprintf(err, errlen, "--%s cannot be combined with --%s", name, action_name(cli->action));
 		return -EINVAL;
 	}
 	cli->action = action;
@@ -127,6 +131,13 @@ int cli_parse(int argc, char **argv, struct sj_settings *s, struct sj_cli *out, 
 			if ((r = set_action(&cli, SJ_ACTION_PRINT_FILTER, "print-filter", err, errlen)) < 0)
 				return r;
 			break;
+		case SJ_OPT_EXPOSURE:
+			if ((r = set_action(&cli, SJ_ACTION_EXPOSURE, "exposure", err, errlen)) < 0)
+				return r;
+			break;
+		case SJ_OPT_JSON:
+			cli.json = true;
+			break;
 		case SJ_OPT_PROFILE:
 			if ((r = profile_load(optarg, s, err, errlen)) < 0)
 				return r;
@@ -145,15 +156,21 @@ int cli_parse(int argc, char **argv, struct sj_settings *s, struct sj_cli *out, 
 		}
 	}
 
-	if (cli.action == SJ_ACTION_RUN) {
+	if (cli.json && cli.action != SJ_ACTION_EXPOSURE) {
+		snprintf(err, errlen, "--json goes with --exposure (sockjail --exposure --json [OPTION...])");
+		return -EINVAL;
+	}
+	if (cli.action == SJ_ACTION_EXPOSURE) {
+		/* "sockjail --exposure [OPTION...] -- COMMAND": the report does not depend on COMMAND. */
+		cli.command = optind < argc ? argv + optind : NULL;
+	} else if (cli.action == SJ_ACTION_RUN) {
 		if (optind >= argc) {
 			snprintf(err, errlen, "no COMMAND given (sockjail [OPTION...] -- COMMAND [ARG...])");
 			return -EINVAL;
 		}
 		cli.command = argv + optind;
 	} else if (optind < argc) {
-		snprintf(err, errlen, "unexpected argument '%s' after --%s", argv[optind],
-			 cli.action == SJ_ACTION_CHECK_PROFILE ? "check-profile" : "print-filter");
+		snprintf(err, errlen, "unexpected argument '%s' after --%s", argv[optind], action_name(cli.action));
 		return -EINVAL;
 	}
 	/* A profile that --check-profile accepts must also be accepted for a run. */
@@ -170,7 +187,8 @@ void cli_print_help(FILE *f)
 {
 	fprintf(f, "Usage: sockjail [OPTION...] [--] COMMAND [ARG...]\n"
 		   "       sockjail --check-profile PROFILE\n"
-		   "       sockjail --print-filter [OPTION...]\n\n"
+		   "       sockjail --print-filter [OPTION...]\n"
+		   "       sockjail --exposure [--json] [OPTION...] [-- COMMAND [ARG...]]\n\n"
 		   "Run COMMAND in private network, mount and PID namespaces where it cannot\n"
 		   "create or reach abstract Unix socket names unless the policy allows it.\n\n");
 	for (const struct sj_option *o = sj_options; o->name; o++) {

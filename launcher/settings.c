@@ -49,6 +49,10 @@ const struct sj_option sj_options[] = {
 	{ "quiet", 'q', SJ_OPT_QUIET, F, NULL, "no stderr line per denied bind" },
 	{ "audit", 0, SJ_OPT_AUDIT, A | F, "FILE", "JSON line per bind decision (- for stderr)" },
 	{ "learn", 0, SJ_OPT_LEARN, A, "FILE", "write a profile allowing what COMMAND used" },
+	{ "other-sockets", 0, SJ_OPT_OTHER_SOCKETS, A | F, "hidden|visible", "the host's other sockets (default hidden)" },
+	{ "show-socket", 0, SJ_OPT_SHOW_SOCKET, A | F | L, "PATH", "keep a socket (or directory) outside /run" },
+	{ "exposure", 0, SJ_OPT_EXPOSURE, 0, NULL, "print what a sandbox could reach, then exit" },
+	{ "json", 0, SJ_OPT_JSON, 0, NULL, "--exposure as one JSON document" },
 	{ "help", 'h', SJ_OPT_HELP, 0, NULL, "show this help" },
 	{ "version", 0, SJ_OPT_VERSION, 0, NULL, "show the version" },
 	{ NULL, 0, 0, 0, NULL, NULL },
@@ -122,6 +126,7 @@ void settings_free(struct sj_settings *s)
 	free(s->env);
 	free(s->audit);
 	free(s->learn);
+	strv_free(&s->show_sockets);
 	*s = (struct sj_settings){ 0 };
 }
 
@@ -420,6 +425,18 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 		if (arg[0] == '\0')
 			return fail(err, errlen, -EINVAL, "empty file name");
 		return set_string(id == SJ_OPT_AUDIT ? &s->audit : &s->learn, arg);
+	case SJ_OPT_OTHER_SOCKETS: {
+		static const char *const os_words[] = { "hidden", "visible", NULL };
+		if ((r = choose(arg, os_words, &v, err, errlen)) < 0)
+			return r;
+		s->other_sockets = (enum sj_other_sockets)v;
+		s->other_sockets_set = true;
+		return 0;
+	}
+	case SJ_OPT_SHOW_SOCKET:
+		if ((r = check_abs_path(arg, err, errlen)) < 0)
+			return r;
+		return strv_push(&s->show_sockets, arg);
 	default:
 		return fail(err, errlen, -EINVAL, "not a setting");
 	}

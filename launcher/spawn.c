@@ -29,6 +29,7 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "env.h"
+#include "hide.h"
 #include "landlock.h"
 #include "learn.h"
 #include "listen_fds.h"
@@ -306,6 +307,11 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 		log_errno(r, "building the mount plan");
 		return r;
 	}
+	if ((r = hide_prepare(s, &sb->plan, &sb->hide)) < 0) {
+		log_errno(r, "--other-sockets hidden: listing the host's sockets (sock_diag); "
+			     "--other-sockets visible does without");
+		return r;
+	}
 	if (!(sb->envp = env_build(environ, s))) {
 		log_errno(-ENOMEM, "environment");
 		return -ENOMEM;
@@ -477,6 +483,7 @@ static void cleanup(struct supervisor *sv)
 		fclose(sv->learn_out);
 	learn_free(&sv->learned);
 	mount_plan_free(&sv->sb.plan);
+	hide_list_free(&sv->sb.hide);
 	seccomp_filter_prog_free(&sv->sb.filter);
 	env_free(sv->sb.envp);
 	free(sv->sb.inherited_names);

@@ -119,10 +119,10 @@ static void test_option_table(void **state)
 	(void)state;
 	/* profile.md: settings that make no sense in a file. */
 	static const char *const not_in_file[] = { "profile", "check-profile", "print-filter", "help",
-						   "version", "learn", NULL };
+						   "version", "learn", "exposure", "json", NULL };
 	/* profile.md: list settings accumulate (the env ops keep their order too). */
 	static const char *const lists[] = { "run-socket", "run-dir", "abstract-allow", "listen", "bind", "ro-bind",
-					     "tmpfs", "setenv", "cap-keep", "unsetenv", "clearenv", NULL };
+					     "tmpfs", "setenv", "cap-keep", "unsetenv", "clearenv", "show-socket", NULL };
 	size_t n = 0;
 
 	for (const struct sj_option *o = sj_options; o->name; o++, n++) {
@@ -142,7 +142,7 @@ static void test_option_table(void **state)
 			assert_int_not_equal(o->id, p->id);
 		}
 	}
-	assert_int_equal(n, 30);
+	assert_int_equal(n, 34);
 	assert_int_equal(settings_option_by_name("quiet")->short_name, 'q');
 	assert_int_equal(settings_option_by_name("profile")->short_name, 'p');
 	assert_int_equal(settings_option_by_name("help")->short_name, 'h');
@@ -195,6 +195,10 @@ static const struct words valid_cases[] = {
 	{ { "--audit", "-", "--", "true" } },
 	{ { "--learn", "/tmp/learned.profile", "--", "true" } },
 	{ { "--print-filter" } },
+	{ { "--other-sockets", "visible", "--", "true" } },
+	{ { "--show-socket", "/tmp/.X11-unix", "--", "true" } },
+	{ { "--exposure" } },
+	{ { "--exposure", "--json", "--net", "host", "--", "true" } },
 	{ { "--help" } },
 	{ { "-h" } },
 	{ { "--version" } },
@@ -259,6 +263,10 @@ static const struct bad_case bad_cases[] = {
 	  "--learn /tmp/p: cannot be combined with --abstract allow" },
 	{ { { "--print-filter=1" } }, "--print-filter takes no argument" },
 	{ { { "--print-filter", "--", "ls" } }, "unexpected argument 'ls' after --print-filter" },
+	{ { { "--other-sockets", "shown", "--", "true" } }, "--other-sockets shown: expected hidden or visible" },
+	{ { { "--show-socket", "tmp/x", "--", "true" } }, "--show-socket tmp/x: path must be absolute" },
+	{ { { "--exposure", "--print-filter" } }, "--print-filter cannot be combined with --exposure" },
+	{ { { "--json", "--", "true" } }, "--json goes with --exposure (sockjail --exposure --json [OPTION...])" },
 	{ { { "--help=1" } }, "--help takes no argument" },
 	{ { { "--version=1" } }, "--version takes no argument" },
 };

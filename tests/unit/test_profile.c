@@ -282,6 +282,8 @@ static const struct directive_case directive_cases[] = {
 	{ "userns", NULL, "yes" },
 	{ "clearenv", NULL, "all" },
 	{ "quiet", NULL, "1" },
+	{ "other-sockets", "visible", "shown" },
+	{ "show-socket", "/tmp/.X11-unix", "tmp/.X11-unix" },
 };
 
 /* The value a profile word stands for (only the quoting the table uses). */
@@ -499,8 +501,8 @@ static void test_not_allowed_in_profile(void **state)
 		expect_error(text, msg);
 		seen++;
 	}
-	/* profile, check-profile, print-filter, help, version, learn */
-	assert_int_equal(seen, 6);
+	/* profile, check-profile, print-filter, help, version, learn, exposure, json */
+	assert_int_equal(seen, 8);
 }
 
 static void test_learn_refused(void **state)
