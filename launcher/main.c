@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "exposure.h"
 #include "log.h"
 #include "profile.h"
 #include "settings.h"
@@ -36,6 +37,9 @@ int main(int argc, char **argv)
 		break;
 	case SJ_ACTION_PRINT_FILTER:
 		status = spawn_print_filter(&s);
+		break;
+	case SJ_ACTION_EXPOSURE:
+		status = exposure_run(&s, cli.json);
 		break;
 	case SJ_ACTION_RUN:
 	default:

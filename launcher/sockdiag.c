@@ -72,6 +72,9 @@ static int on_msg(struct nl_msg *msg, void *arg)
 	memcpy(s.name, nla_data(tb[UNIX_DIAG_NAME]), s.name_len);
 	s.name[s.name_len] = '\0';
 	s.abstract = s.name[0] == '\0';
+	/* A path ends at its first NUL, which the binder may have counted in addrlen. */
+	if (!s.abstract)
+		s.name_len = strnlen((const char *)s.name, s.name_len);
 	if (tb[UNIX_DIAG_VFS] && nla_len(tb[UNIX_DIAG_VFS]) >= (int)sizeof(struct unix_diag_vfs)) {
 		const struct unix_diag_vfs *v = nla_data(tb[UNIX_DIAG_VFS]);
 		s.has_vfs = true;
