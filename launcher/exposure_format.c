@@ -89,10 +89,14 @@ static void row_cells(const struct sj_exposure_row *r, char cells[N_COLS][4 * 10
 		snprintf(cells[COL_PID], sizeof(cells[0]), "%d", (int)r->pid);
 	else
 		snprintf(cells[COL_PID], sizeof(cells[0]), "unknown");
-	/* comm may hold any byte: shown escaped like an address. */
-	char comm[17 * 4 + 1] = "-";
-	if (r->pid > 0)
-		sockaddr_escape((const unsigned char *)r->comm, strnlen(r->comm, 16), comm, sizeof(comm));
+	/* comm may hold any byte: escaped, spaces too, so that a row splits into its columns. */
+	char comm[16 * 4 + 2] = "-";
+	if (r->pid > 0) {
+		char *o = comm;
+		for (const unsigned char *c = (const unsigned char *)r->comm; *c && c < (const unsigned char *)r->comm + 16; c++)
+			o += *c > ' ' && *c < 0x7f && *c != '\\' ? sprintf(o, "%c", *c) : sprintf(o, "\\x%02x", *c);
+		*o = '\0';
+	}
 	snprintf(cells[COL_COMM], sizeof(cells[0]), "%s", comm);
 	if (r->has_uid)
 		snprintf(cells[COL_UID], sizeof(cells[0]), "%u", (unsigned)r->uid);
