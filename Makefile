@@ -61,7 +61,7 @@ HELPER_M32_SRCS := $(wildcard tests/helpers/*_m32.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(HELPER_SRCS)) \
 	       $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(HELPER_M32_SRCS))
 
-.PHONY: all check unit integration install deps clean fuzz bench
+.PHONY: all check unit integration install deps clean fuzz bench fault helpers mutants
 all: $(BUILD)/sockjail
 
 $(BUILD)/obj/%.o: launcher/%.c $(wildcard include/*.h) | $(BUILD)/obj
@@ -88,16 +88,37 @@ $(BUILD)/helpers/%_m32: tests/helpers/%_m32.c $(wildcard tests/helpers/*.h) | $(
 $(BUILD)/helpers/%: tests/helpers/%.c $(wildcard tests/helpers/*.h) | $(BUILD)/helpers
 	$(CC) -O1 -g -D_GNU_SOURCE -Wall -Wextra $(WERROR) -o $@ $< -lpthread
 
+# The fault-injection build (include/fault.h): the same sources with the
+# test hooks compiled in, for the integration tests that must stop the
+# supervisor at one point. Never installed.
+FAULT_OBJS := $(patsubst launcher/%.c,$(BUILD)/fault/obj/%.o,$(SRCS))
+$(BUILD)/fault/obj/%.o: launcher/%.c $(wildcard include/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DSJ_FAULT_INJECTION -c -o $@ $<
+
+$(BUILD)/fault/sockjail: $(FAULT_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+fault: $(BUILD)/fault/sockjail
+helpers: $(HELPER_BINS)
+
 unit: $(UNIT_BINS)
 	@tests/run-unit $(UNIT_BINS)
 
-integration: $(BUILD)/sockjail $(HELPER_BINS)
+integration: $(BUILD)/sockjail $(BUILD)/fault/sockjail $(HELPER_BINS)
 	@SOCKJAIL=$(abspath $(BUILD)/sockjail) SJ_HELPERS=$(abspath $(BUILD)/helpers) \
+		SOCKJAIL_FAULT=$(abspath $(BUILD)/fault/sockjail) \
 		tests/integration/run
 
 check: all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
+
+# make mutants: one small source mutation at a time (tests/mutants/*.sed),
+# each built in a copy of the tree and run against the tests that must
+# catch it; fails if any mutant survives (tests/mutants/run).
+mutants:
+	@tests/mutants/run
 
 # make bench: start-up, gated and ungated syscalls, parallel binds and the
 # supervisor's memory, side by side with bwrap and unshare (tests/bench/run).

@@ -15,6 +15,7 @@ enum sj_action {
 	SJ_ACTION_CHECK_PROFILE,
 	SJ_ACTION_PRINT_FILTER,
 	SJ_ACTION_EXPOSURE,
+	SJ_ACTION_FEATURES,
 };
 
 struct sj_cli {

@@ -34,6 +34,16 @@ struct sj_mount_op {
 	bool create_dst;
 	mode_t mode; /* TMPFS */
 	const char *origin; /* the option that asked for it, for messages */
+	/*
+	 * BIND of a host path the supervisor walked (--run-dir, --run-socket;
+	 * see mount_plan_pin): the symlink-free path it resolved to and the
+	 * inode it found there. The sandbox reopens that path following no
+	 * symlink at all and mounts it only if it is still the same inode, so
+	 * a swap after the check cannot redirect the mount. NULL: src as is.
+	 */
+	const char *pinned;
+	dev_t pinned_dev;
+	ino_t pinned_ino;
 };
 
 struct sj_mount_plan {
@@ -45,6 +55,14 @@ struct sj_mount_plan {
 int mount_plan_build(const struct sj_settings *s, struct sj_mount_plan *plan);
 void mount_plan_free(struct sj_mount_plan *plan);
 
+/*
+ * Pin the source of every BIND from the option origin with source src
+ * (both compared as strings) to the path canon and the inode (dev, ino);
+ * canon must outlive the plan. Returns the number of operations pinned.
+ */
+size_t mount_plan_pin(struct sj_mount_plan *plan, const char *origin, const char *src, const char *canon, dev_t dev,
+		      ino_t ino);
+
 /* One line per operation, e.g. "bind-ro /run/dbus/x -> /run/dbus/x (create)". */
 void mount_plan_print(const struct sj_mount_plan *plan, FILE *f);
 
@@ -52,6 +70,7 @@ void mount_plan_print(const struct sj_mount_plan *plan, FILE *f);
  * Apply the plan in the calling process, which must be in its own mount
  * namespace. Bind sources are opened before the first mount, so that they
  * name what the caller sees even once /run is covered. On failure returns
- * a negative errno and sets *failed to the index of the operation.
+ * a negative errno and sets *failed to the index of the operation; -ESTALE
+ * means a pinned source is no longer what the supervisor checked.
  */
 int mount_apply(const struct sj_mount_plan *plan, size_t *failed);

@@ -27,7 +27,9 @@ struct sj_sandbox {
 	gid_t caller_gid;
 	uid_t uid;         /* COMMAND's ids, inside the sandbox's user namespace */
 	gid_t gid;
-	bool set_groups;   /* setgroups(2) is allowed: clear supplementary groups */
+	bool set_groups;   /* setgroups(2) is allowed: set groups (none unless given) */
+	gid_t *groups;     /* COMMAND's supplementary groups (--groups, --uid USER) */
+	size_t n_groups;
 
 	char cwd[4096];    /* the caller's cwd, re-entered after the mounts ("" if none) */
 
@@ -46,6 +48,13 @@ struct sj_sandbox {
 	int sync[2];
 	/* COMMAND's process moves sync[1] here: 3 + the number of activation fds. */
 	int sync_child_fd;
+
+	/* --listen unix: on the host (listen_fds.h), one entry per --listen; NULL if none. */
+	struct sj_listen_host *listen_host;
+	struct sj_listen_bound *listen_bound; /* MAP_SHARED with the supervisor */
+	/* Host fds only the supervisor needs (cleanup): the sandbox closes them first. */
+	int *host_fds;
+	size_t n_host_fds;
 };
 
 /* Runs in the cloned child; never returns. */

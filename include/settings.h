@@ -18,6 +18,8 @@ enum sj_on_deny { SJ_ON_DENY_ERRNO, SJ_ON_DENY_KILL };
 enum sj_abstract_connect { SJ_ABSTRACT_CONNECT_DENY, SJ_ABSTRACT_CONNECT_ALLOW };
 enum sj_pid { SJ_PID_PRIVATE, SJ_PID_HOST };
 enum sj_other_sockets { SJ_OTHER_SOCKETS_HIDDEN, SJ_OTHER_SOCKETS_VISIBLE };
+enum sj_wait { SJ_WAIT_COMMAND, SJ_WAIT_ALL };
+enum sj_notify_mode { SJ_NOTIFY_RELAY, SJ_NOTIFY_NONE };
 
 /* A growable list of owned strings. */
 struct sj_strv {
@@ -75,10 +77,33 @@ struct sj_settings {
 	char *audit; /* NULL, a path, or "-" for stderr */
 	char *learn;
 
+	/* Set by the caller: /var/run is a symlink to /run on this host (util.h). */
+	bool var_run_is_run;
+
+	/* Which profile line gave which value, for messages after parsing. */
+	struct sj_origin *origins;
+	size_t n_origins;
+
+	/* Services (identity names, --wait, --info-fd, --notify). */
+	char *uid_name;          /* --uid USER (uid_set too): looked up by identity_resolve() */
+	char *gid_name;          /* --gid GROUP */
+	struct sj_strv groups;   /* --groups items, names or numbers, as given */
+	bool groups_set;         /* --groups given (an empty list is not possible) */
+	enum sj_wait wait;
+	int info_fd;             /* -1: none */
+	enum sj_notify_mode notify;
+
 	/* --other-sockets, --show-socket: the host's sockets outside /run. */
 	enum sj_other_sockets other_sockets;
 	bool other_sockets_set; /* given explicitly */
 	struct sj_strv show_sockets;
+};
+
+/* A value a profile gave: "FILE:LINE", the option and its value as stored. */
+struct sj_origin {
+	int id;
+	char *value;
+	char *where;
 };
 
 /* Option ids: the short option letter where there is one. */
@@ -114,6 +139,13 @@ enum sj_opt_id {
 	SJ_OPT_CLEARENV,
 	SJ_OPT_AUDIT,
 	SJ_OPT_LEARN,
+	SJ_OPT_FEATURES,
+	/* Services. */
+	SJ_OPT_GROUPS,
+	SJ_OPT_WAIT,
+	SJ_OPT_INFO_FD,
+	SJ_OPT_NOTIFY,
+	/* --other-sockets, --show-socket, --exposure. */
 	SJ_OPT_OTHER_SOCKETS,
 	SJ_OPT_SHOW_SOCKET,
 	SJ_OPT_EXPOSURE,
@@ -154,6 +186,21 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
  * negative errno with the reason in err.
  */
 int settings_validate(const struct sj_settings *s, char *err, size_t errlen);
+
+/*
+ * Note that arg, just applied for option id, came from file:line, so that
+ * an error found later (a --run-socket missing on the host) names the
+ * profile line rather than an option the user never typed. Returns 0 or
+ * -ENOMEM.
+ */
+int settings_note_origin(struct sj_settings *s, int id, const char *arg, const char *file, unsigned line);
+
+/*
+ * How a message names the setting id with its stored value (a --run-socket
+ * path, a --bind SRC): "FILE:LINE: run-socket PATH" when a profile gave it,
+ * else "--run-socket PATH". Returns buf.
+ */
+const char *settings_describe(const struct sj_settings *s, int id, const char *value, char *buf, size_t len);
 
 /* Small helpers shared by the parsers. */
 int strv_push(struct sj_strv *v, const char *s);

@@ -18,8 +18,19 @@ int parse_uint32(const char *s, unsigned *out);
 /* Send and receive one fd over an AF_UNIX socket (SCM_RIGHTS). */
 int send_fd(int sock, int fd);
 int recv_fd(int sock);
+/*
+ * recv_fd() that also reports the sender's pid (in our PID namespace) when
+ * the socket has SO_PASSCRED, else 0.
+ */
+int recv_fd_pid(int sock, pid_t *pid);
 
 /* pidfd_open(2), pidfd_send_signal(2), pidfd_getfd(2) by syscall number. */
 int sys_pidfd_open(pid_t pid, unsigned flags);
 int sys_pidfd_send_signal(int pidfd, int sig);
 int sys_pidfd_getfd(int pidfd, int fd);
+
+/*
+ * /var/run is a symlink to /run (or ../run), as Debian makes it, so that
+ * /var/run/x may be taken for /run/x. /var itself must be a directory.
+ */
+bool var_run_is_run(void);

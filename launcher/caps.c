@@ -98,7 +98,7 @@ int caps_set(uint64_t effective, uint64_t permitted, uint64_t inheritable)
 	return 0;
 }
 
-int caps_restrict(uint64_t keep)
+int caps_restrict(uint64_t keep, bool ambient)
 {
 	int last = caps_last_cap();
 	int r;
@@ -131,8 +131,10 @@ int caps_restrict(uint64_t keep)
 	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		return -errno;
-	if ((r = caps_set(keep, keep, keep)) < 0)
+	if ((r = caps_set(keep, keep, ambient ? keep : 0)) < 0)
 		return r;
+	if (!ambient)
+		return 0;
 	/*
 	 * A non-root uid loses permitted capabilities at execve() unless they
 	 * are ambient; ambient needs them permitted and inheritable (set above).

@@ -31,6 +31,8 @@
 #include "listen_fds.h"
 #include "log.h"
 #include "netns.h"
+#include "proc_policy.h"
+#include "reaper.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
 #include "util.h"
@@ -78,17 +80,19 @@ static void restore_signals(void)
 	sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
-static int wait_status_to_exit(int status)
+/* COMMAND has exited under --wait command: say what exiting now kills. */
+static void report_leftovers(const struct sj_sandbox *sb)
 {
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return SJ_EXIT_FAILURE;
+	int n = sb->s->quiet ? 0 : reaper_count_others();
+	if (n > 0)
+		log_error("COMMAND exited; killing the %d process%s it left running (--wait all waits for them)", n,
+			  n == 1 ? "" : "es");
 }
 
-__attribute__((noreturn)) static void init_loop(pid_t command, const sigset_t *set)
+__attribute__((noreturn)) static void init_loop(const struct sj_sandbox *sb, pid_t command, const sigset_t *set)
 {
+	bool wait_all = sb->s->wait == SJ_WAIT_ALL, command_done = false;
+	int command_status = 0, last_status = 0;
 	int sfd = signalfd(-1, set, SFD_CLOEXEC);
 	if (sfd < 0)
 		die_errno(-errno, "init: signalfd");
@@ -100,28 +104,42 @@ __attribute__((noreturn)) static void init_loop(pid_t command, const sigset_t *s
 		if (n != sizeof(si))
 			die_errno(-errno, "init: read signalfd");
 		if (si.ssi_signo != SIGCHLD) {
-			kill(command, (int)si.ssi_signo);
+			/* Once COMMAND is gone (--wait all), the signal is for what it left. */
+			if (command_done)
+				reaper_signal_all((int)si.ssi_signo, si.ssi_code == SI_KERNEL);
+			else if (proc_policy_forward_signal(si.ssi_code, reaper_same_pgrp(command)))
+				kill(command, (int)si.ssi_signo);
 			continue;
 		}
 		/* Reap everything: orphans reparented to us, and COMMAND. */
 		for (;;) {
 			int status;
 			pid_t p = waitpid(-1, &status, WNOHANG);
+			/* Every process in the namespace descends from init: none left. */
+			if (p < 0 && errno == ECHILD && command_done)
+				_exit(proc_policy_wait_all_status(command_status, last_status));
 			if (p <= 0)
 				break;
+			last_status = status;
+			if (p != command)
+				continue;
 			/*
 			 * COMMAND is done: exiting ends the namespace, and the
 			 * kernel kills whatever it left behind (daemons too).
 			 */
-			if (p == command)
-				_exit(wait_status_to_exit(status));
+			if (!wait_all) {
+				report_leftovers(sb);
+				_exit(proc_policy_exit_status(status));
+			}
+			command_done = true;
+			command_status = status;
 		}
 	}
 }
 
 static int drop_ids(const struct sj_sandbox *sb)
 {
-	if (sb->set_groups && setgroups(0, NULL) < 0) {
+	if (sb->set_groups && setgroups(sb->n_groups, sb->groups) < 0) {
 		/* A user namespace made with setgroups "deny" keeps its groups. */
 		char buf[16] = "";
 		int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
@@ -185,7 +203,7 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 
 	if ((r = drop_ids(sb)) < 0)
 		die_errno(r, "setting uid %u, gid %u", (unsigned)sb->uid, (unsigned)sb->gid);
-	if ((r = caps_restrict(sb->s->cap_keep)) < 0)
+	if ((r = caps_restrict(sb->s->cap_keep, sb->uid != 0)) < 0)
 		die_errno(r, "dropping capabilities");
 	enter_cwd(sb);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -223,14 +241,24 @@ void child_main(const struct sj_sandbox *sb)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		die_errno(-errno, "PR_SET_PDEATHSIG");
 	close(sb->sync[0]);
+	/* Host directories the supervisor keeps for its cleanup: nothing in here may reach them. */
+	for (size_t i = 0; i < sb->n_host_fds; i++)
+		close(sb->host_fds[i]);
 	/* Wait for the id maps (and the veth); EOF means the supervisor died. */
 	if (read_all(sb->sync[1], &go, 1) != 1)
 		_exit(SJ_EXIT_FAILURE);
 
+	/* --info-fd is the supervisor's to write; a copy here would hold the reader's EOF back. */
+	if (s->info_fd >= 0)
+		close(s->info_fd);
 	if (s->net != SJ_NET_HOST && (r = netns_loopback_up()) < 0)
 		die_errno(r, "bringing up lo");
 	if ((r = mount_apply(&sb->plan, &failed)) < 0) {
 		const struct sj_mount_op *o = &sb->plan.ops[failed];
+		if (r == -ESTALE && o->pinned)
+			die("%s %s: replaced on the host while sockjail was starting (%s is no longer what was "
+			    "checked); not mounting it",
+			    o->origin, o->src, o->pinned);
 		if (o->src)
 			die_errno(r, "%s %s: mounting on %s", o->origin, o->src, o->dst);
 		die_errno(r, "%s: mounting %s", o->origin, o->dst);
@@ -263,7 +291,11 @@ void child_main(const struct sj_sandbox *sb)
 		command_main(sb);
 	}
 	close(sb->sync[1]);
+	/* COMMAND's process has bound its --listen sockets: init needs no host directory. */
+	for (size_t i = 0; sb->listen_host && i < s->listen.n; i++)
+		if (sb->listen_host[i].parent_fd >= 0)
+			close(sb->listen_host[i].parent_fd);
 	if (prctl(PR_SET_NAME, "sockjail-init", 0, 0, 0) < 0)
 		die_errno(-errno, "PR_SET_NAME");
-	init_loop(pid, &set);
+	init_loop(sb, pid, &set);
 }

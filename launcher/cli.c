@@ -10,6 +10,7 @@
 
 #include "cleanup.h"
 #include "profile.h"
+#include "suggest.h"
 
 #define N_OPTIONS_MAX 64
 
@@ -53,6 +54,23 @@ static int count_prefix_matches(const char *arg)
 	return n;
 }
 
+/*
+ * "unknown option --run-sokcet (did you mean --run-socket?)", with the
+ * hint profiles give for a mistyped directive. For a short option, name
+ * is the whole word after one dash: "-net" most likely meant --net.
+ */
+static void describe_unknown(const char *name, const char *shown, char *err, size_t errlen)
+{
+	char word[80];
+	snprintf(word, sizeof(word), "%.*s", (int)strcspn(name, "="), name);
+	const char *hint = strlen(word) > 1 ? suggest_option(word, 0, NULL) : NULL;
+	if (hint)
+		snprintf(err, errlen, "unknown option %.*s (did you mean --%s?)", (int)strcspn(shown, "="), shown,
+			 hint);
+	else
+		snprintf(err, errlen, "unknown option %.*s (see --help)", (int)strcspn(shown, "="), shown);
+}
+
 /* getopt_long() returned '?': say which of its cases it was. */
 static void describe_bad_option(const char *arg, char *err, size_t errlen)
 {
@@ -60,16 +78,20 @@ static void describe_bad_option(const char *arg, char *err, size_t errlen)
 	if (is_long && optopt)
 		/* A known long option written as --NAME=VALUE that takes none. */
 		snprintf(err, errlen, "--%s takes no argument", option_display(optopt));
+	else if (is_long && count_prefix_matches(arg) > 1)
+		snprintf(err, errlen, "ambiguous option %.*s (see --help)", (int)strcspn(arg, "="), arg);
 	else if (is_long)
-		snprintf(err, errlen, "%s option %.*s (see --help)",
-			 count_prefix_matches(arg) > 1 ? "ambiguous" : "unknown", (int)strcspn(arg, "="), arg);
+		describe_unknown(arg + 2, arg, err, errlen);
 	else
-		snprintf(err, errlen, "unknown option -%c (see --help)", optopt);
+		describe_unknown(arg + 1, (char[]){ '-', (char)optopt, '\0' }, err, errlen);
 }
 
-static const char *action_name(enum sj_action a)
+static const char *action_name(enum sj_action action)
 {
-	return a == SJ_ACTION_CHECK_PROFILE ? "check-profile" : a == SJ_ACTION_EXPOSURE ? "exposure" : "print-filter";
+	return action == SJ_ACTION_CHECK_PROFILE ? "check-profile" :
+	       action == SJ_ACTION_FEATURES	 ? "features" :
+	       action == SJ_ACTION_EXPOSURE	 ? "exposure" :
+						   "print-filter";
 }
 
 /* --help and --version win at once; the other actions exclude each other. */
@@ -106,6 +128,15 @@ int cli_parse(int argc, char **argv, struct sj_settings *s, struct sj_cli *out, 
 		const char *cur = at < argc ? argv[at] : "";
 		if ((c = getopt_long(argc, argv, shorts, lo, NULL)) == -1)
 			break;
+		/*
+		 * "--learn -- cmd": getopt_long() takes the "--" as the
+		 * argument, and the user gets a file named "--".
+		 */
+		if (optarg && optarg == argv[optind - 1] && strcmp(optarg, "--") == 0) {
+			const struct sj_option *o = settings_option_by_id(c);
+			snprintf(err, errlen, "--%s needs %s before --", o ? o->name : "?", o && o->arg ? o->arg : "an argument");
+			return -EINVAL;
+		}
 		switch (c) {
 		case '?':
 			describe_bad_option(cur, err, errlen);
@@ -137,6 +168,10 @@ int cli_parse(int argc, char **argv, struct sj_settings *s, struct sj_cli *out, 
 			break;
 		case SJ_OPT_JSON:
 			cli.json = true;
+			break;
+		case SJ_OPT_FEATURES:
+			if ((r = set_action(&cli, SJ_ACTION_FEATURES, "features", err, errlen)) < 0)
+				return r;
 			break;
 		case SJ_OPT_PROFILE:
 			if ((r = profile_load(optarg, s, err, errlen)) < 0)
@@ -188,7 +223,8 @@ void cli_print_help(FILE *f)
 	fprintf(f, "Usage: sockjail [OPTION...] [--] COMMAND [ARG...]\n"
 		   "       sockjail --check-profile PROFILE\n"
 		   "       sockjail --print-filter [OPTION...]\n"
-		   "       sockjail --exposure [--json] [OPTION...] [-- COMMAND [ARG...]]\n\n"
+		   "       sockjail --exposure [--json] [OPTION...] [-- COMMAND [ARG...]]\n"
+		   "       sockjail --features\n\n"
 		   "Run COMMAND in private network, mount and PID namespaces where it cannot\n"
 		   "create or reach abstract Unix socket names unless the policy allows it.\n\n");
 	for (const struct sj_option *o = sj_options; o->name; o++) {

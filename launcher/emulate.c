@@ -29,6 +29,7 @@
 
 #include "caps.h"
 #include "cleanup.h"
+#include "fault.h"
 #include "landlock.h"
 #include "util.h"
 
@@ -267,6 +268,7 @@ __attribute__((noreturn)) static void executor(const struct sj_settings *s, int 
 			res.denied = true;
 			goto done;
 		}
+		fault_point("executor-checked");
 		/* The same rule in the kernel, so a symlink swapped in now cannot move the socket. */
 		struct sj_settings only_fs = { .pathname_bind = SJ_PATHNAME_BIND_RUN_DIRS,
 					       .run_dirs = s->run_dirs,

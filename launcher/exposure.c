@@ -22,6 +22,7 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "hide.h"
+#include "identity_lookup.h"
 #include "landlock.h"
 #include "listen_fds.h"
 #include "log.h"
@@ -104,8 +105,7 @@ static void find_owners(struct sj_exposure_row *rows, size_t n)
 
 struct identity {
 	bool rootless; /* sockjail is not root: the sandbox user is the caller on the host */
-	uid_t uid;     /* host ids */
-	gid_t gid;
+	struct sj_identity id; /* COMMAND's ids and groups, as identity_resolve() gives them */
 };
 
 /*
@@ -131,10 +131,12 @@ static int check_access(const struct sj_settings *s, const struct identity *id, 
 	}
 	if (pid == 0) {
 		close(pfd[0]);
+		/* Rootless, COMMAND is the caller on the host, groups and all. */
+		const struct sj_identity *u = &id->id;
 		if (!id->rootless) {
-			if (setgroups(0, NULL) < 0 || setresgid(id->gid, id->gid, id->gid) < 0 ||
-			    prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || setresuid(id->uid, id->uid, id->uid) < 0 ||
-			    caps_restrict(s->cap_keep) < 0)
+			if (setgroups(u->n_groups, u->groups) < 0 || setresgid(u->gid, u->gid, u->gid) < 0 ||
+			    prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || setresuid(u->uid, u->uid, u->uid) < 0 ||
+			    caps_restrict(s->cap_keep, u->uid != 0) < 0)
 				_exit(1);
 		}
 		for (size_t i = 0; i < n; i++) {
@@ -234,15 +236,18 @@ int exposure_run(const struct sj_settings *s, bool json)
 	char err[512], warn[512], caps[1024] = "";
 	int r, status = SJ_EXIT_FAILURE;
 
-	/* The same identity rules as the supervisor's prepare(). */
+	/* The identity the supervisor's prepare() gives COMMAND. */
 	uid_t caller_uid = geteuid();
 	gid_t caller_gid = getegid();
 	struct identity id = { .rootless = caller_uid != 0 };
 	e.userns = s->userns || !caps_effective_has(CAP_SYS_ADMIN);
-	id.uid = id.rootless ? caller_uid : s->uid_set ? s->uid : caller_uid;
-	id.gid = id.rootless ? caller_gid : s->gid_set ? s->gid : caller_gid;
-	e.uid = id.uid;
-	e.gid = id.gid;
+	if ((r = identity_resolve(s, caller_uid, caller_gid, &id.id, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		goto out;
+	}
+	/* Rootless, the sandbox's ids are the caller's on the host. */
+	e.uid = id.rootless ? caller_uid : id.id.uid;
+	e.gid = id.rootless ? caller_gid : id.id.gid;
 
 	if ((r = listen_fds_inherit(&sb, err, sizeof(err))) < 0) {
 		log_error("%s", err);
@@ -294,5 +299,6 @@ out:
 	hide_snapshot_free(&snap);
 	mount_plan_free(&plan);
 	free(sb.inherited_names);
+	identity_free(&id.id);
 	return status;
 }

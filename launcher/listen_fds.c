@@ -9,11 +9,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "env.h"
+#include "hostpath.h"
 #include "listen_spec.h"
 #include "sockaddr.h"
 #include "util.h"
@@ -21,7 +23,29 @@
 /* SD_LISTEN_FDS_START */
 #define LISTEN_FDS_START 3
 
-static int make_socket(const struct sj_sandbox *sb, const struct sj_listen_spec *l, int min_fd, const char **step)
+/*
+ * Right after bind(), before anything of COMMAND runs: the file must be
+ * the one in the directory the supervisor walked on the host. Its inode
+ * is recorded for the supervisor's cleanup, and an O_PATH fd on it
+ * returned, for chown and chmod that cannot be redirected.
+ */
+static int record_bound(const struct sj_sandbox *sb, size_t i, const char *path)
+{
+	const struct sj_listen_host *h = &sb->listen_host[i];
+	struct stat host, here;
+	_cleanup_close_ int fd = openat(h->parent_fd, h->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &host) < 0 || lstat(path, &here) < 0)
+		return -errno;
+	if (!S_ISSOCK(host.st_mode) || host.st_dev != here.st_dev || host.st_ino != here.st_ino)
+		return -ESTALE;
+	sb->listen_bound[i] = (struct sj_listen_bound){ .dev = host.st_dev, .ino = host.st_ino, .set = 1 };
+	return TAKE_FD(fd);
+}
+
+static int make_socket(const struct sj_sandbox *sb, size_t i, const struct sj_listen_spec *l, int min_fd,
+		       const char **step)
 {
 	int type = l->kind == SJ_LISTEN_UDP ? SOCK_DGRAM : SOCK_STREAM;
 	int one = 1;
@@ -43,10 +67,17 @@ static int make_socket(const struct sj_sandbox *sb, const struct sj_listen_spec 
 		umask(old);
 		if (r < 0)
 			return -e;
-		if (l->mode > 0777 && chmod(l->path, (mode_t)l->mode) < 0)
+		*step = "finding the socket file in the host directory sockjail checked";
+		_cleanup_close_ int file = record_bound(sb, i, l->path);
+		if (file < 0)
+			return file;
+		char self[64];
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", file);
+		*step = "chmod";
+		if (l->mode > 0777 && chmod(self, (mode_t)l->mode) < 0)
 			return -errno;
 		*step = "chown";
-		if (fchownat(AT_FDCWD, l->path, sb->uid, sb->gid, AT_SYMLINK_NOFOLLOW) < 0)
+		if (fchownat(file, "", sb->uid, sb->gid, AT_EMPTY_PATH) < 0)
 			return -errno;
 	} else if (bind(fd, (const struct sockaddr *)&l->addr, l->addrlen) < 0) {
 		return -errno;
@@ -90,7 +121,7 @@ int listen_fds_setup(const struct sj_sandbox *sb, char ***envp, const char **ste
 		*step = "--listen";
 		if ((r = listen_spec_parse(s->listen.v[i], &l, NULL, 0)) < 0)
 			return r;
-		int fd = make_socket(sb, &l, LISTEN_FDS_START + total, step);
+		int fd = make_socket(sb, i, &l, LISTEN_FDS_START + total, step);
 		if (fd < 0) {
 			listen_spec_free(&l);
 			return fd;
@@ -186,4 +217,88 @@ int listen_fds_inherit(struct sj_sandbox *sb, char *err, size_t errlen)
 	unsetenv("LISTEN_FDS");
 	unsetenv("LISTEN_FDNAMES");
 	return 0;
+}
+
+static int listen_host_one(struct sj_listen_host *h, int root_fd, const char *spec, const char *path, char *err,
+			   size_t errlen)
+{
+	char norm[PATH_MAX], dir[PATH_MAX], msg[PATH_MAX + 256];
+	const char *name;
+	struct sj_hostpath_found f;
+	struct sj_hostpath_error e;
+	struct stat st;
+	int r;
+
+	if ((r = hostpath_normalize(path, norm, sizeof(norm))) < 0 ||
+	    (r = hostpath_split(norm, dir, sizeof(dir), &name)) < 0) {
+		snprintf(err, errlen, "--listen %s: %s", spec, strerror(-r));
+		return r;
+	}
+	if ((r = hostpath_open(root_fd, dir, SJ_HOSTPATH_ACCEPT_DIR, NULL, NULL, &f, &e)) < 0) {
+		hostpath_error_format(&e, msg, sizeof(msg));
+		snprintf(err, errlen, "--listen %s: %s", spec, msg);
+		return r;
+	}
+	free(f.canon);
+	h->parent_fd = f.fd;
+	if (!(h->name = strdup(name)))
+		return -ENOMEM;
+	/* It must be free now: sockjail removes the file at the end, and only one it made. */
+	if (fstatat(h->parent_fd, h->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		r = -EADDRINUSE;
+	else if (errno != ENOENT)
+		r = -errno;
+	if (r < 0)
+		snprintf(err, errlen, "--listen %s: %s", spec, strerror(-r));
+	return r;
+}
+
+int listen_fds_host_prepare(struct sj_sandbox *sb, int root_fd, char *err, size_t errlen)
+{
+	const struct sj_settings *s = sb->s;
+	int r = 0;
+
+	if (s->listen.n == 0)
+		return 0;
+	if (!(sb->listen_host = calloc(s->listen.n, sizeof(*sb->listen_host))))
+		return -ENOMEM;
+	for (size_t i = 0; i < s->listen.n; i++)
+		sb->listen_host[i].parent_fd = -1;
+	/* Shared: COMMAND's process records what it bound, before its execve(). */
+	void *m = mmap(NULL, s->listen.n * sizeof(*sb->listen_bound), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return -errno;
+	sb->listen_bound = m;
+	for (size_t i = 0; i < s->listen.n && r >= 0; i++) {
+		struct sj_listen_spec l;
+		if ((r = listen_spec_parse(s->listen.v[i], &l, NULL, 0)) < 0)
+			break;
+		if (l.kind == SJ_LISTEN_UNIX)
+			r = listen_host_one(&sb->listen_host[i], root_fd, s->listen.v[i], l.path, err, errlen);
+		listen_spec_free(&l);
+	}
+	return r;
+}
+
+void listen_fds_host_cleanup(struct sj_sandbox *sb)
+{
+	size_t n = sb->s ? sb->s->listen.n : 0;
+	for (size_t i = 0; sb->listen_host && i < n; i++) {
+		struct sj_listen_host *h = &sb->listen_host[i];
+		const struct sj_listen_bound *b = sb->listen_bound ? &sb->listen_bound[i] : NULL;
+		struct stat st;
+		/* Only the socket file COMMAND's process bound, wherever its directory went since. */
+		if (h->parent_fd >= 0 && b && b->set &&
+		    fstatat(h->parent_fd, h->name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISSOCK(st.st_mode))
+			hostpath_remove_at(h->parent_fd, h->name, b->dev, b->ino);
+		if (h->parent_fd >= 0)
+			close(h->parent_fd);
+		free(h->name);
+	}
+	free(sb->listen_host);
+	sb->listen_host = NULL;
+	if (sb->listen_bound)
+		munmap(sb->listen_bound, n * sizeof(*sb->listen_bound));
+	sb->listen_bound = NULL;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "hostpath.h"
 
 /* <linux/mount.h> clashes with glibc 2.36's <sys/mount.h>; the ABI is stable. */
 struct sj_mount_attr {
@@ -126,6 +127,30 @@ static int apply_one(const struct sj_mount_op *o, int src_fd)
 	return -EINVAL;
 }
 
+/*
+ * The source the supervisor checked on the host, or -ESTALE: the path it
+ * resolved to, walked again here following no symlink at all (not even
+ * root's: it has none, unless one was put there since), must still lead
+ * to the same inode.
+ */
+static int open_pinned(const struct sj_mount_op *o)
+{
+	struct sj_hostpath_found f;
+	struct sj_hostpath_error e;
+	_cleanup_close_ int root = hostpath_open_root();
+	if (root < 0)
+		return root;
+	int r = hostpath_open(root, o->pinned, SJ_HOSTPATH_NO_SYMLINKS, NULL, NULL, &f, &e);
+	if (r < 0)
+		return e.reason == SJ_HOSTPATH_LOOKUP && r != -ENOENT ? r : -ESTALE;
+	if (f.dev != o->pinned_dev || f.ino != o->pinned_ino) {
+		hostpath_found_free(&f);
+		return -ESTALE;
+	}
+	free(f.canon);
+	return f.fd;
+}
+
 int mount_apply(const struct sj_mount_plan *plan, size_t *failed)
 {
 	_cleanup_free_ int *fds = calloc(plan->n ? plan->n : 1, sizeof(int));
@@ -140,9 +165,13 @@ int mount_apply(const struct sj_mount_plan *plan, size_t *failed)
 	for (i = 0; i < plan->n; i++) {
 		if (plan->ops[i].kind != SJ_MOP_BIND)
 			continue;
-		fds[i] = open(plan->ops[i].src, O_PATH | O_CLOEXEC);
+		if (plan->ops[i].pinned)
+			fds[i] = open_pinned(&plan->ops[i]);
+		else if ((fds[i] = open(plan->ops[i].src, O_PATH | O_CLOEXEC)) < 0)
+			fds[i] = -errno;
 		if (fds[i] < 0) {
-			r = -errno;
+			r = fds[i];
+			fds[i] = -1;
 			goto out;
 		}
 	}

@@ -97,6 +97,22 @@ void mount_plan_free(struct sj_mount_plan *plan)
 	*plan = (struct sj_mount_plan){ 0 };
 }
 
+size_t mount_plan_pin(struct sj_mount_plan *plan, const char *origin, const char *src, const char *canon, dev_t dev,
+		      ino_t ino)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < plan->n; i++) {
+		struct sj_mount_op *o = &plan->ops[i];
+		if (o->kind != SJ_MOP_BIND || !o->src || strcmp(o->origin, origin) || strcmp(o->src, src))
+			continue;
+		o->pinned = canon;
+		o->pinned_dev = dev;
+		o->pinned_ino = ino;
+		n++;
+	}
+	return n;
+}
+
 void mount_plan_print(const struct sj_mount_plan *plan, FILE *f)
 {
 	static const char *const names[] = {

@@ -33,6 +33,7 @@
 #include "audit.h"
 #include "cleanup.h"
 #include "emulate.h"
+#include "fault.h"
 #include "learn.h"
 #include "log.h"
 #include "sockaddr.h"
@@ -515,6 +516,7 @@ static int handle(struct sj_notify *n)
 			return 0;
 		}
 	}
+	fault_point("after-copy");
 	/* The memory we read belonged to the target, not to a recycled tid. */
 	if (!id_valid(n, id))
 		return 0;

@@ -20,7 +20,6 @@
  */
 #include "profile.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -34,6 +33,7 @@
 
 #include "caps.h"
 #include "cleanup.h"
+#include "suggest.h"
 
 #ifndef SJ_SYSCONF_PROFILEDIR
 #define SJ_SYSCONF_PROFILEDIR "/etc/sockjail/profiles"
@@ -47,9 +47,6 @@
 
 /* A directive, its argument, and one more word to report as extra. */
 #define MAX_WORDS 3
-
-/* Words longer than this are not compared against directive names. */
-#define SUGGEST_MAX 64
 
 /* How much of a word an error message quotes. */
 #define SHOW_MAX 256
@@ -236,57 +233,6 @@ static int split_words(const char *p, char *out, char **words, int max, const ch
 	}
 }
 
-/* Levenshtein distance, ignoring case; both strings at most SUGGEST_MAX bytes. */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t prev[SUGGEST_MAX + 1], cur[SUGGEST_MAX + 1];
-
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-		}
-		memcpy(prev, cur, (lb + 1) * sizeof(prev[0]));
-	}
-	return prev[lb];
-}
-
-static void consider(const char *word, const char *candidate, const char **best, size_t *best_d)
-{
-	if (strlen(candidate) > SUGGEST_MAX)
-		return;
-	size_t d = edit_distance(word, candidate);
-	if (d < *best_d) {
-		*best = candidate;
-		*best_d = d;
-	}
-}
-
-/*
- * The directive a mistyped word most likely meant: the closest one (first
- * in table order on a tie), if it is close enough not to be a guess.
- */
-static const char *closest_directive(const char *word)
-{
-	size_t len = strlen(word), best_d = SIZE_MAX;
-	const char *best = NULL;
-
-	if (len == 0 || len > SUGGEST_MAX)
-		return NULL;
-	consider(word, "include", &best, &best_d);
-	for (const struct sj_option *o = sj_options; o->name; o++)
-		if (o->flags & SJ_OPTF_IN_FILE)
-			consider(word, o->name, &best, &best_d);
-	if (best_d < len && (best_d <= 2 || best_d * 3 <= len))
-		return best;
-	return NULL;
-}
-
 /*
  * Open path for reading if it is a regular file. O_NONBLOCK so that a FIFO
  * named by a profile is refused rather than hanging the parse.
@@ -385,6 +331,35 @@ static char *resolve_include(const char *including, const char *arg)
 	return p;
 }
 
+/*
+ * "include NAME" looks for NAME.profile next to the including file first,
+ * so that a set of profiles that include each other works from wherever
+ * it lies (profiles/ of the source tree) without $SOCKJAIL_PROFILE_PATH.
+ * -ENOENT when there is no such file there (or the including file has no
+ * directory, like a memory stream), so the search path comes next.
+ */
+static int find_beside(const char *including, const char *name, char **ret_path, int *ret_fd, struct stat *st,
+		       char *why, size_t whylen)
+{
+	_cleanup_free_ char *file = NULL, *path = NULL;
+
+	if (!strchr(including, '/'))
+		return -ENOENT;
+	if (asprintf(&file, "%s.profile", name) < 0) {
+		file = NULL;
+		return -ENOMEM;
+	}
+	if (!(path = resolve_include(including, file)))
+		return -ENOMEM;
+	int r = open_regular(path, ret_fd, st, why, whylen);
+	if (r == -ENOTDIR)
+		r = -ENOENT;
+	if (r < 0)
+		return r;
+	*ret_path = TAKE_PTR(path);
+	return 0;
+}
+
 static bool chain_push(struct include_chain *chain, const struct stat *st, const char *name)
 {
 	if (chain->n >= (int)ARRAY_SIZE(chain->file))
@@ -413,7 +388,9 @@ static int do_include(struct include_chain *chain, const char *filename, unsigne
 			       shown, SJ_PROFILE_MAX_DEPTH);
 
 	if (!strchr(arg, '/')) {
-		r = find_profile(arg, &path, &fd, &st, why, sizeof(why));
+		r = find_beside(filename, arg, &path, &fd, &st, why, sizeof(why));
+		if (r == -ENOENT)
+			r = find_profile(arg, &path, &fd, &st, why, sizeof(why));
 		if (r == -ENOENT && looks_like_file(arg))
 			return fail_at(err, errlen, r, filename, line,
 				       "include %s: %s; for the file next to this profile write ./%s", shown, why, arg);
@@ -469,7 +446,7 @@ static int apply_directive(struct include_chain *chain, const char *filename, un
 	if (strcmp(name, "include") == 0) {
 		wants_arg = true;
 	} else if (!o) {
-		const char *hint = closest_directive(name);
+		const char *hint = suggest_option(name, SJ_OPTF_IN_FILE, "include");
 		if (hint)
 			return fail_at(err, errlen, -EINVAL, filename, line, "unknown directive '%s' (did you mean '%s'?)",
 				       shown, hint);
@@ -494,7 +471,7 @@ static int apply_directive(struct include_chain *chain, const char *filename, un
 	const char *arg = wants_arg ? w[1] : NULL;
 	char why[1024] = "";
 	int r = settings_apply(s, o->id, arg, why, sizeof(why));
-	if (r >= 0)
+	if (r >= 0 && (r = settings_note_origin(s, o->id, arg, filename, line)) >= 0)
 		return 0;
 	if (!why[0])
 		snprintf(why, sizeof(why), "%s", strerror(-r));
@@ -660,6 +637,38 @@ static const char *enum_word(const char *const *words, size_t n, unsigned v)
 
 #define ENUM_WORD(words, v) enum_word(words, ARRAY_SIZE(words), (unsigned)(v))
 
+/* --groups, --wait, --notify: written only when they differ from the default. */
+static int print_service_settings(FILE *out, const struct sj_settings *s)
+{
+	static const char *const wait_words[] = { "command", "all" };
+	static const char *const notify_words[] = { "relay", "none" };
+	const char *word;
+
+	if (s->groups_set) {
+		_cleanup_free_ char *list = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&list, &len);
+		if (!m)
+			return -errno;
+		for (size_t i = 0; i < s->groups.n; i++)
+			fprintf(m, "%s%s", i ? "," : "", s->groups.v[i]);
+		if (fclose(m) != 0)
+			return -ENOMEM;
+		profile_print_directive(out, "groups", list);
+	}
+	if (s->wait != SJ_WAIT_COMMAND) {
+		if (!(word = ENUM_WORD(wait_words, s->wait)))
+			return -EINVAL;
+		profile_print_directive(out, "wait", word);
+	}
+	if (s->notify != SJ_NOTIFY_RELAY) {
+		if (!(word = ENUM_WORD(notify_words, s->notify)))
+			return -EINVAL;
+		profile_print_directive(out, "notify", word);
+	}
+	return 0;
+}
+
 static int print_settings(FILE *out, const struct sj_settings *s)
 {
 	/* In enum order; settings_apply() accepts exactly these words. */
@@ -711,9 +720,13 @@ static int print_settings(FILE *out, const struct sj_settings *s)
 	if (!(word = ENUM_WORD(pid_words, s->pid)))
 		return -EINVAL;
 	profile_print_directive(out, "pid", word);
-	if (s->uid_set)
+	if (s->uid_name)
+		profile_print_directive(out, "uid", s->uid_name);
+	else if (s->uid_set)
 		print_linef(out, "uid", "%u", (unsigned)s->uid);
-	if (s->gid_set)
+	if (s->gid_name)
+		profile_print_directive(out, "gid", s->gid_name);
+	else if (s->gid_set)
 		print_linef(out, "gid", "%u", (unsigned)s->gid);
 	if (s->userns)
 		profile_print_directive(out, "userns", NULL);
@@ -763,6 +776,8 @@ static int print_settings(FILE *out, const struct sj_settings *s)
 			return r;
 		profile_print_directive(out, "cap-keep", caps);
 	}
+	if ((r = print_service_settings(out, s)) < 0)
+		return r;
 	for (size_t i = 0; i < s->n_env; i++) {
 		const struct sj_env_op *e = &s->env[i];
 		if (e->kind == SJ_ENV_SET && e->name && e->value)

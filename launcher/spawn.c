@@ -30,6 +30,9 @@
 #include "cleanup.h"
 #include "env.h"
 #include "hide.h"
+#include "hostpath.h"
+#include "identity_lookup.h"
+#include "info_fd.h"
 #include "landlock.h"
 #include "learn.h"
 #include "listen_fds.h"
@@ -38,79 +41,12 @@
 #include "mount_plan.h"
 #include "netns.h"
 #include "notify.h"
+#include "proc_policy.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
 #include "util.h"
 
 extern char **environ;
-
-/* Directories sockjail made on the host for --run-dir, removed at the end. */
-struct created_dirs {
-	char *v[64];
-	size_t n;
-};
-
-static void remove_tree_at(int parent, const char *name)
-{
-	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0) {
-		DIR *d = fdopendir(fd);
-		if (d) {
-			struct dirent *e;
-			while ((e = readdir(d)))
-				if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-					if (unlinkat(dirfd(d), e->d_name, 0) < 0 && errno == EISDIR)
-						remove_tree_at(dirfd(d), e->d_name);
-			closedir(d);
-		} else {
-			close(fd);
-		}
-	}
-	unlinkat(parent, name, AT_REMOVEDIR);
-}
-
-static void created_dirs_remove(struct created_dirs *c)
-{
-	/* Deepest first; openat(O_NOFOLLOW) so a symlink planted inside is never followed. */
-	while (c->n > 0) {
-		char *p = c->v[--c->n];
-		remove_tree_at(AT_FDCWD, p);
-		free(p);
-	}
-}
-
-static int make_run_dir(const char *path, uid_t uid, gid_t gid, bool chown_it, struct created_dirs *c)
-{
-	char buf[4096];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char saved = *p;
-		*p = '\0';
-		if (mkdir(buf, 0755) == 0) {
-			if (c->n >= ARRAY_SIZE(c->v) || !(c->v[c->n] = strdup(buf)))
-				return -ENOMEM;
-			c->n++;
-			if (chown_it && chown(buf, uid, gid) < 0)
-				return -errno;
-			/* mkdir() applied our umask: the directory is 0755 as documented. */
-			if (chmod(buf, 0755) < 0)
-				return -errno;
-		} else if (errno != EEXIST) {
-			return -errno;
-		}
-		*p = saved;
-		if (saved == '\0')
-			break;
-	}
-	struct stat st;
-	if (stat(path, &st) < 0)
-		return -errno;
-	if (!S_ISDIR(st.st_mode))
-		return -ENOTDIR;
-	return 0;
-}
 
 static int write_id_maps(pid_t pid, const struct sj_sandbox *sb)
 {
@@ -131,14 +67,18 @@ static int write_id_maps(pid_t pid, const struct sj_sandbox *sb)
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
 	if ((r = write_file(path, map)) < 0)
 		return r;
-	if (sb->caller_uid != 0)
-		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->gid, (unsigned)sb->caller_gid);
-	else if (sb->gid != 0)
-		snprintf(map, sizeof(map), "0 0 1\n%u %u 1\n", (unsigned)sb->gid, (unsigned)sb->gid);
-	else
-		snprintf(map, sizeof(map), "0 0 1\n");
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
-	return write_file(path, map);
+	if (sb->caller_uid != 0) {
+		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->gid, (unsigned)sb->caller_gid);
+		return write_file(path, map);
+	}
+	/* Root maps the supplementary groups too, or setgroups() fails with EINVAL. */
+	_cleanup_free_ char *gmap = malloc(340 * 24);
+	if (!gmap)
+		return -ENOMEM;
+	if ((r = identity_format_gid_map(sb->gid, sb->groups, sb->n_groups, gmap, 340 * 24)) < 0)
+		return r;
+	return write_file(path, gmap);
 }
 
 static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
@@ -200,7 +140,9 @@ static int read_unpriv_port_start(const struct sj_settings *s)
 
 struct supervisor {
 	struct sj_sandbox sb;
-	struct created_dirs dirs;
+	int root_fd;                       /* "/", where every host path walk starts */
+	struct sj_hostpath_made_list made; /* what --run-dir made on the host */
+	struct sj_strv pinned;             /* symlink-free host paths of the mount sources */
 	FILE *audit;
 	FILE *learn_out; /* --learn FILE, opened before the run */
 	struct sj_learned learned;
@@ -210,53 +152,162 @@ struct supervisor {
 	struct sj_notify *notify;
 	struct stat netns; /* the sandbox's network namespace, for notify */
 	struct netns_veth veth; /* --net veth: its host end is deleted in cleanup() */
-	/* Socket files --listen creates on the host, unlinked at the end. */
-	struct sj_strv listen_paths;
+	struct sj_info info;         /* --info-fd */
 };
 
 /*
- * A --listen unix: path must be free now: sockjail removes the file at the
- * end, and must never remove one it did not create.
+ * Walk a --run-dir or --run-socket on the host (hostpath.h), and pin the
+ * sandbox's mount of it to what was found.
  */
-static int check_listen_paths(struct supervisor *sv, const struct sj_settings *s)
+/*
+ * "--run-socket /run/x: /run/x is a regular file, ..." (or the profile
+ * line it came from), but "--run-socket /run/nope.sock: No such file or
+ * directory" when the path itself is missing, not the path twice.
+ */
+static void describe_walk_error(char *buf, size_t len, const struct sj_settings *s, int id, const char *path,
+				const struct sj_hostpath_error *e)
 {
-	for (size_t i = 0; i < s->listen.n; i++) {
-		struct sj_listen_spec l;
-		struct stat st;
-		int r = listen_spec_parse(s->listen.v[i], &l, NULL, 0);
-		if (r < 0)
-			return r;
-		if (l.kind == SJ_LISTEN_UNIX) {
-			if (lstat(l.path, &st) == 0)
-				r = -EADDRINUSE;
-			else if (errno != ENOENT)
-				r = -errno;
-			else
-				r = strv_push(&sv->listen_paths, l.path);
-			if (r < 0)
-				log_errno(r, "--listen %s", s->listen.v[i]);
-		}
-		listen_spec_free(&l);
-		if (r < 0)
-			return r;
+	char what[PATH_MAX + 256], msg[PATH_MAX + 256];
+	settings_describe(s, id, path, what, sizeof(what));
+	if (e->reason == SJ_HOSTPATH_LOOKUP && strcmp(e->at, path) == 0)
+		snprintf(msg, sizeof(msg), "%s", strerror(e->err));
+	else
+		hostpath_error_format(e, msg, sizeof(msg));
+	snprintf(buf, len, "%s: %s", what, msg);
+}
+
+/*
+ * Walk a --run-dir or --run-socket on the host (hostpath.h), and pin the
+ * sandbox's mount of it to what was found.
+ */
+static int walk_mount_source(struct supervisor *sv, int id, const char *path, unsigned flags,
+			     const struct sj_hostpath_mkdir *mk)
+{
+	const struct sj_settings *s = sv->sb.s;
+	const char *origin = id == SJ_OPT_RUN_SOCKET ? "--run-socket" : "--run-dir";
+	struct sj_hostpath_found f;
+	struct sj_hostpath_error e;
+	char msg[3 * PATH_MAX];
+	int r = hostpath_open(sv->root_fd, path, flags, mk, &sv->made, &f, &e);
+	if (r < 0) {
+		describe_walk_error(msg, sizeof(msg), s, id, path, &e);
+		log_error("%s", msg);
+		return r;
 	}
+	r = strv_push(&sv->pinned, f.canon);
+	if (r >= 0)
+		mount_plan_pin(&sv->sb.plan, origin, path, sv->pinned.v[sv->pinned.n - 1], f.dev, f.ino);
+	else
+		log_errno(r, "%s %s", origin, path);
+	hostpath_found_free(&f);
+	return r;
+}
+
+/* The host paths of --run-socket, --run-dir and --listen unix:, before anything is unshared. */
+static int prepare_host_paths(struct supervisor *sv, const struct sj_settings *s)
+{
+	struct sj_sandbox *sb = &sv->sb;
+	/* Host uid of the sandbox's uid: our own when rootless, else as given. */
+	struct sj_hostpath_mkdir mk = { .mode = 0755, .chown = sb->caller_uid == 0, .uid = sb->uid, .gid = sb->gid };
+	char err[PATH_MAX + 512];
+	int r;
+
+	if ((sv->root_fd = hostpath_open_root()) < 0) {
+		log_errno(sv->root_fd, "opening /");
+		return sv->root_fd;
+	}
+	for (size_t i = 0; i < s->run_sockets.n; i++)
+		if ((r = walk_mount_source(sv, SJ_OPT_RUN_SOCKET, s->run_sockets.v[i],
+					   SJ_HOSTPATH_ACCEPT_SOCK | SJ_HOSTPATH_ACCEPT_DIR, NULL)) < 0)
+			return r;
+	for (size_t i = 0; i < s->run_dirs.n; i++)
+		if ((r = walk_mount_source(sv, SJ_OPT_RUN_DIR, s->run_dirs.v[i],
+					   SJ_HOSTPATH_MKDIR | SJ_HOSTPATH_ACCEPT_DIR, &mk)) < 0)
+			return r;
+	/* After the --run-dirs: the sockets' directories are in them. */
+	if ((r = listen_fds_host_prepare(sb, sv->root_fd, err, sizeof(err))) < 0) {
+		if (r == -ENOMEM)
+			log_errno(r, "--listen");
+		else
+			log_error("%s", err);
+		return r;
+	}
+	/* The sandbox closes these first: they reach host directories beneath its mounts. */
+	size_t n = 1 + sv->made.n;
+	if (!(sb->host_fds = calloc(n, sizeof(int)))) {
+		log_errno(-ENOMEM, "host paths");
+		return -ENOMEM;
+	}
+	sb->host_fds[sb->n_host_fds++] = sv->root_fd;
+	for (size_t i = 0; i < sv->made.n; i++)
+		sb->host_fds[sb->n_host_fds++] = sv->made.v[i].parent_fd;
 	return 0;
 }
 
-static void remove_listen_paths(struct supervisor *sv)
+int spawn_check_run_sockets(const struct sj_settings *s, bool warn_only)
 {
-	for (size_t i = 0; i < sv->listen_paths.n; i++) {
-		struct stat st;
-		if (lstat(sv->listen_paths.v[i], &st) == 0 && S_ISSOCK(st.st_mode))
-			unlink(sv->listen_paths.v[i]);
+	char msg[3 * PATH_MAX];
+	int first = 0;
+	_cleanup_close_ int root = hostpath_open_root();
+
+	if (root < 0)
+		return root;
+	/* The same walk as the run's: what it would refuse is refused here. */
+	for (size_t i = 0; i < s->run_sockets.n; i++) {
+		struct sj_hostpath_found f;
+		struct sj_hostpath_error e;
+		int r = hostpath_open(root, s->run_sockets.v[i], SJ_HOSTPATH_ACCEPT_SOCK | SJ_HOSTPATH_ACCEPT_DIR, NULL,
+				      NULL, &f, &e);
+		if (r == 0) {
+			hostpath_found_free(&f);
+			continue;
+		}
+		describe_walk_error(msg, sizeof(msg), s, SJ_OPT_RUN_SOCKET, s->run_sockets.v[i], &e);
+		if (!warn_only) {
+			log_error("%s", msg);
+			return r;
+		}
+		log_warn("%s (it must exist when the sandbox starts)", msg);
+		if (!first)
+			first = r;
 	}
-	strv_free(&sv->listen_paths);
+	return first;
+}
+
+/* Names are looked up now, while NSS can still reach nscd, sssd or userdbd. */
+static int prepare_identity(struct sj_sandbox *sb, const struct sj_settings *s)
+{
+	struct sj_identity id;
+	char err[512];
+	int r = identity_resolve(s, sb->caller_uid, sb->caller_gid, &id, err, sizeof(err));
+	if (r < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	sb->uid = id.uid;
+	sb->gid = id.gid;
+	sb->groups = TAKE_PTR(id.groups);
+	sb->n_groups = id.n_groups;
+	sb->set_groups = !(sb->userns && sb->caller_uid != 0);
+	/*
+	 * Rootless, setgroups(2) is denied and only the caller's gid is
+	 * mapped: groups asked for explicitly cannot be had. Those the user
+	 * database brings with --uid USER are left out, as documented.
+	 */
+	if (!sb->set_groups && s->groups_set) {
+		log_error("--groups: supplementary groups need root (in an unprivileged user namespace "
+			  "setgroups(2) is denied); leave --groups out or run sockjail as root");
+		return -EPERM;
+	}
+	if (!sb->set_groups)
+		sb->n_groups = 0;
+	return 0;
 }
 
 static int prepare(struct supervisor *sv, const struct sj_settings *s, char **command)
 {
 	struct sj_sandbox *sb = &sv->sb;
-	char err[512], warn[512];
+	char err[512], warn[512], what[4200];
 	int r;
 
 	sb->s = s;
@@ -265,12 +316,15 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	sb->caller_uid = geteuid();
 	sb->caller_gid = getegid();
 	sb->userns = s->userns || !caps_effective_has(CAP_SYS_ADMIN);
-	sb->uid = s->uid_set ? s->uid : sb->caller_uid;
-	sb->gid = s->gid_set ? s->gid : sb->caller_gid;
-	sb->set_groups = !(sb->userns && sb->caller_uid != 0);
+	if ((r = prepare_identity(sb, s)) < 0)
+		return r;
 	if (!getcwd(sb->cwd, sizeof(sb->cwd)))
 		sb->cwd[0] = '\0';
 
+	if ((r = info_fd_check(s, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
 	if ((r = listen_fds_inherit(sb, err, sizeof(err))) < 0) {
 		log_error("%s", err);
 		return r;
@@ -318,20 +372,13 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	}
 
 	/* What must exist on the host is checked now, not half-way through. */
-	for (size_t i = 0; i < s->run_sockets.n; i++) {
-		struct stat st;
-		if (stat(s->run_sockets.v[i], &st) < 0) {
-			r = -errno;
-			log_errno(r, "--run-socket %s", s->run_sockets.v[i]);
-			return r;
-		}
-	}
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		struct stat st;
 		const struct sj_mount_req *m = &s->mounts[i];
 		if (m->src && stat(m->src, &st) < 0) {
 			r = -errno;
-			log_errno(r, "--%s %s", m->kind == SJ_MOUNT_BIND ? "bind" : "ro-bind", m->src);
+			log_errno(r, "%s", settings_describe(s, m->kind == SJ_MOUNT_BIND ? SJ_OPT_BIND : SJ_OPT_RO_BIND,
+							     m->src, what, sizeof(what)));
 			return r;
 		}
 	}
@@ -342,28 +389,20 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 			sv->audit = fopen(s->audit, "ae");
 		if (!sv->audit) {
 			r = -errno;
-			log_errno(r, "--audit %s", s->audit);
+			log_errno(r, "%s", settings_describe(s, SJ_OPT_AUDIT, s->audit, what, sizeof(what)));
 			return r;
 		}
 		if (strcmp(s->audit, "-") == 0)
 			fcntl(fileno(sv->audit), F_SETFD, FD_CLOEXEC);
 	}
-	if ((r = check_listen_paths(sv, s)) < 0)
-		return r;
 	/* --learn's file is opened now, so a bad path fails before the run. */
 	if (s->learn && !(sv->learn_out = fopen(s->learn, "we"))) {
 		r = -errno;
 		log_errno(r, "--learn %s", s->learn);
 		return r;
 	}
-	/* Host uid of the sandbox's uid: our own when rootless, else as given. */
-	bool chown_dirs = sb->caller_uid == 0;
-	for (size_t i = 0; i < s->run_dirs.n; i++) {
-		if ((r = make_run_dir(s->run_dirs.v[i], sb->uid, sb->gid, chown_dirs, &sv->dirs)) < 0) {
-			log_errno(r, "--run-dir %s", s->run_dirs.v[i]);
-			return r;
-		}
-	}
+	if ((r = prepare_host_paths(sv, s)) < 0)
+		return r;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sb->sync) < 0) {
 		r = -errno;
 		log_errno(r, "socketpair");
@@ -375,7 +414,9 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 static void forward_signal(struct supervisor *sv)
 {
 	struct signalfd_siginfo si;
-	if (read(sv->sigfd, &si, sizeof(si)) == sizeof(si))
+	/* The terminal's own signals reached the sandbox's first process already. */
+	if (read(sv->sigfd, &si, sizeof(si)) == sizeof(si) &&
+	    proc_policy_forward_signal(si.ssi_code, getpgid(sv->pid) == getpgid(0)))
 		sys_pidfd_send_signal(sv->pidfd, (int)si.ssi_signo);
 }
 
@@ -422,8 +463,12 @@ static int serve(struct supervisor *sv)
 		if (pfds[1].revents & POLLIN)
 			forward_signal(sv);
 		if (sync_fd >= 0 && pfds[2].revents) {
-			int listener = recv_fd(sync_fd);
+			pid_t command_pid = 0;
+			int listener = recv_fd_pid(sync_fd, &command_pid), ri;
 			close(sync_fd);
+			/* COMMAND's process sent it: it runs now, and the kernel named its pid. */
+			if (listener >= 0 && (ri = info_fd_write(&sv->info, command_pid)) < 0)
+				log_errno(ri, "--info-fd %d", sb->s->info_fd);
 			sync_fd = sb->sync[0] = -1;
 			if (listener >= 0) {
 				struct sj_notify_config cfg = {
@@ -475,8 +520,13 @@ static void cleanup(struct supervisor *sv)
 	for (int i = 0; i < 2; i++)
 		if (sv->sb.sync[i] >= 0)
 			close(sv->sb.sync[i]);
-	remove_listen_paths(sv);
-	created_dirs_remove(&sv->dirs);
+	/* Only through the fds kept since the walks, only what sockjail made. */
+	listen_fds_host_cleanup(&sv->sb);
+	hostpath_made_remove(&sv->made);
+	if (sv->root_fd >= 0)
+		close(sv->root_fd);
+	free(sv->sb.host_fds);
+	strv_free(&sv->pinned);
 	if (sv->audit)
 		fclose(sv->audit);
 	if (sv->learn_out)
@@ -487,11 +537,14 @@ static void cleanup(struct supervisor *sv)
 	seccomp_filter_prog_free(&sv->sb.filter);
 	env_free(sv->sb.envp);
 	free(sv->sb.inherited_names);
+	free(sv->sb.groups);
+	if (sv->info.fd >= 0)
+		close(sv->info.fd);
 }
 
 int spawn_run(const struct sj_settings *s, char **command)
 {
-	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .sb.sync = { -1, -1 } };
+	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .root_fd = -1, .sb.sync = { -1, -1 }, .info.fd = -1 };
 	sigset_t set, old;
 	int r, status = SJ_EXIT_FAILURE;
 
@@ -524,6 +577,10 @@ int spawn_run(const struct sj_settings *s, char **command)
 	snprintf(ns_path, sizeof(ns_path), "/proc/%d/ns/net", (int)pid);
 	if (stat(ns_path, &sv.netns) < 0) {
 		log_errno(-errno, "%s", ns_path);
+		goto out;
+	}
+	if ((r = info_fd_prepare(&sv.info, s, pid, sv.sb.sync[0])) < 0) {
+		log_errno(r, "--info-fd: reading the sandbox's namespaces");
 		goto out;
 	}
 	if (sv.sb.userns && (r = write_id_maps(pid, &sv.sb)) < 0) {

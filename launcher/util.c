@@ -139,3 +139,52 @@ int sys_pidfd_getfd(int pidfd, int fd)
 	long r = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 	return r < 0 ? -errno : (int)r;
 }
+
+bool var_run_is_run(void)
+{
+	_cleanup_close_ int var = open("/var", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	char target[16];
+	ssize_t n;
+
+	if (var < 0 || (n = readlinkat(var, "run", target, sizeof(target) - 1)) < 0)
+		return false;
+	target[n] = '\0';
+	return strcmp(target, "/run") == 0 || strcmp(target, "/run/") == 0 || strcmp(target, "../run") == 0 ||
+	       strcmp(target, "../run/") == 0;
+}
+
+int recv_fd_pid(int sock, pid_t *pid)
+{
+	char dummy;
+	struct iovec iov = { .iov_base = &dummy, .iov_len = 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))];
+	} u = { 0 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+		.msg_controllen = sizeof(u.buf),
+	};
+	ssize_t n;
+	int fd = -1;
+	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (n == 0)
+		return -EPIPE;
+	*pid = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)) && fd < 0) {
+			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+		} else if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len == CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred cred;
+			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+			*pid = cred.pid;
+		}
+	}
+	return fd >= 0 ? fd : -EBADMSG;
+}

@@ -101,9 +101,16 @@ t_cap_keep_net_bind_service() {
 	write_op
 	local set
 	for set in Eff Prm Bnd Amb Inh; do
-		expect_eq "$(status_field Cap$set --cap-keep net_bind_service)" "0000000000000400" "Cap$set as root"
 		expect_eq "$(status_field Cap$set --cap-keep net_bind_service --uid 1000 --gid 1000)" \
 			"0000000000000400" "Cap$set as uid 1000"
+	done
+	# Root keeps them through its bounding set; ambient and inheritable stay
+	# empty, so daemons that drop privileges with libcap-ng can clear them.
+	for set in Eff Prm Bnd; do
+		expect_eq "$(status_field Cap$set --cap-keep net_bind_service)" "0000000000000400" "Cap$set as root"
+	done
+	for set in Amb Inh; do
+		expect_eq "$(status_field Cap$set --cap-keep net_bind_service)" "0000000000000000" "Cap$set as root"
 	done
 	# The private netns is fresh: port 80 is free and privileged (< 1024).
 	expect_eq "$(sj --uid 1000 --gid 1000 --cap-keep net_bind_service -- "$PY" "$SJ_TMP/op.py" bind 80)" \
@@ -303,6 +310,8 @@ t_failure_leaves_nothing() {
 		"--run-dir $SJ_RUNTMP/file/d"
 	)
 	: >"$SJ_RUNTMP/file"
+	ran_marker_control --run-dir "$SJ_RUNTMP/new/d"
+	[ -e "$SJ_RUNTMP/new" ] && fail "control: $SJ_RUNTMP/new left behind"
 	for args in "${cases[@]}"; do
 		# shellcheck disable=SC2086 # the case is options and values
 		run sj --run-dir "$SJ_RUNTMP/new/d" $args -- sh -c "touch '$SJ_TMP/ran'" "$marker"

@@ -457,6 +457,8 @@ t_veth_rootless_refused() {
 
 t_veth_twenty_in_a_row() {
 	local i ids_before spec addr
+	# Half the runs are IPv6: without it this test would be half a test.
+	[ -e /proc/sys/net/ipv6 ] || skip "no IPv6 in this kernel: the IPv6 runs cannot be made"
 	ids_before=$(netns_ids)
 	cat >"$SJ_TMP/bindcheck.py" <<'EOF'
 import os, socket, sys
@@ -469,7 +471,6 @@ EOF
 		# Every other one IPv6, to see that its address is never still tentative.
 		if ((i % 2)); then
 			spec="fd5a:$V6NET::1/64,fd5a:$V6NET::2/64" addr="fd5a:$V6NET::2"
-			[ -e /proc/sys/net/ipv6 ] || spec="169.254.$V4NET.1/30,169.254.$V4NET.2/30" addr="169.254.$V4NET.2"
 		else
 			spec="169.254.$V4NET.1/30,169.254.$V4NET.2/30" addr="169.254.$V4NET.2"
 		fi

@@ -11,38 +11,7 @@
 # as grep -E takes it) must match a line of its output, stdout and stderr
 # together. Examples need root: they create directories under /run.
 #
-# The runner stages only tests/integration, so the source tree is found
-# from the runner's own process: $SJ_SRCDIR if set, else the directory two
-# levels above the "run" script of an ancestor process.
-
-# Print the top of the source tree, or fail.
-readme_srcdir() {
-	local pid=$$ cwd arg dir
-	if [ -n "${SJ_SRCDIR:-}" ] && [ -f "$SJ_SRCDIR/README.md" ]; then
-		echo "$SJ_SRCDIR"
-		return 0
-	fi
-	while [ "$pid" -gt 1 ] 2>/dev/null; do
-		cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || cwd=
-		while IFS= read -r -d '' arg; do
-			case $arg in
-			run | */run) ;;
-			*) continue ;;
-			esac
-			[ "${arg#/}" = "$arg" ] && arg=$cwd/$arg
-			dir=$(dirname "$arg")
-			if [ ! -f "$dir/lib.sh" ] || [ ! -f "$dir/../../README.md" ]; then
-				continue
-			fi
-			(cd "$dir/../.." && pwd)
-			return 0
-		done <"/proc/$pid/cmdline" 2>/dev/null
-		# Field 4 of stat is the parent; the name in field 2 may hold spaces.
-		pid=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f2)
-		[ -n "$pid" ] || break
-	done
-	return 1
-}
+# The source tree is found by readme_srcdir (lib.sh).
 
 # Split README.md into $1/N.sh and $1/N.expect (one regex a line); print N.
 readme_extract() {

@@ -90,9 +90,10 @@ try:
 except OSError as e:
     print("other", e.errno)
 ' 2>&1)
-	expect_match "$out" "connected" "connect to the pre-bound abstract socket"
-	expect_match "$out" "bind 1" "COMMAND's own bind of the name is refused (EPERM)"
-	expect_match "$out" "other 1" "other abstract names stay refused"
+	# errno 1: EPERM (not 13 nor 11: whole lines).
+	expect_match "$out" $'(^|\n)connected(\n|$)' "connect to the pre-bound abstract socket"
+	expect_match "$out" $'(^|\n)bind 1(\n|$)' "COMMAND's own bind of the name is refused (EPERM)"
+	expect_match "$out" $'(^|\n)other 1(\n|$)' "other abstract names stay refused"
 }
 
 t_listen_bad_specs() {

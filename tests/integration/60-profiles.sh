@@ -107,6 +107,8 @@ t_profile_error_file_line() {
 	expect_eq "$rc" 125 "exit status for a bad profile"
 	expect_match "$out" "$SJ_TMP/typo\\.profile:5: .*abstrct.*'abstract'" "error message"
 	[ -e "$SJ_TMP/ran" ] && fail "COMMAND ran despite the bad profile"
+	printf '%s\n' 'sockjail-profile 1' '# a comment' '' 'include base' 'abstract deny' >"$SJ_TMP/fixed.profile"
+	ran_marker_control -p "$SJ_TMP/fixed.profile"
 	out=$(sj --check-profile "$SJ_TMP/typo.profile" 2>&1)
 	expect_eq "$?" 125 "--check-profile exit status"
 	expect_match "$out" "$SJ_TMP/typo\\.profile:5: " "--check-profile error"
@@ -587,12 +589,15 @@ t_learn() {
 	expect_eq "$out" "done" "prog.py's output under the learned profile"
 	# Each part is needed: without the abstract-allow line, or without the
 	# run-socket lines, it fails again.
+	# (prog.py's own failure: status 1 and its exception, not sockjail's 125.)
 	grep -v '^abstract-allow' "$learned" >"$SJ_TMP/no-abstract.profile"
-	sj -p "$SJ_TMP/no-abstract.profile" -- $PY "$SJ_TMP/prog.py" "$d" "$name" partial >/dev/null 2>&1 &&
-		fail "prog.py succeeded without the learned abstract-allow"
+	out=$(sj -p "$SJ_TMP/no-abstract.profile" -- $PY "$SJ_TMP/prog.py" "$d" "$name" partial 2>&1)
+	expect_eq "$?" 1 "prog.py without the learned abstract-allow: $out"
+	expect_match "$out" "PermissionError" "prog.py without the learned abstract-allow"
 	grep -v '^run-socket' "$learned" >"$SJ_TMP/no-run.profile"
-	sj -p "$SJ_TMP/no-run.profile" -- $PY "$SJ_TMP/prog.py" "$d" "$name" partial >/dev/null 2>&1 &&
-		fail "prog.py succeeded without the learned run-socket lines"
+	out=$(sj -p "$SJ_TMP/no-run.profile" -- $PY "$SJ_TMP/prog.py" "$d" "$name" partial 2>&1)
+	expect_eq "$?" 1 "prog.py without the learned run-socket lines: $out"
+	expect_match "$out" "FileNotFoundError" "prog.py without the learned run-socket lines"
 	$PY -c 'import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"STOP", sys.argv[1])' \
 		"$d/dgram.sock"
 	wait "$standin"

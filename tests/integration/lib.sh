@@ -79,6 +79,16 @@ sj_bg_cleanup() {
 }
 trap sj_bg_cleanup EXIT
 
+# The "COMMAND ran" marker works: with these options (which are fine),
+# COMMAND does make $SJ_TMP/ran. The control for every check that a
+# refused start-up never ran COMMAND.
+ran_marker_control() {
+	rm -f "$SJ_TMP/ran"
+	"$SOCKJAIL" "$@" -- touch "$SJ_TMP/ran" || fail "control: sockjail $* -- touch exited $?"
+	[ -e "$SJ_TMP/ran" ] || fail "control: COMMAND did not make $SJ_TMP/ran"
+	rm -f "$SJ_TMP/ran"
+}
+
 # wait_until SECONDS CMD...: poll CMD until it succeeds, fail on timeout.
 wait_until() {
 	local i n=$(($1 * 50))
@@ -102,4 +112,36 @@ run() {
 expect_one_error_line() {
 	[ "$(printf '%s\n' "$1" | wc -l)" -eq 1 ] || fail "expected one line on stderr, got [$1]"
 	expect_match "$1" '^sockjail: ' "stderr"
+}
+
+# The runner stages only tests/integration, so the source tree is found
+# from the runner's own process: $SJ_SRCDIR if set, else the directory two
+# levels above the "run" script of an ancestor process.
+# Print the top of the source tree, or fail.
+readme_srcdir() {
+	local pid=$$ cwd arg dir
+	if [ -n "${SJ_SRCDIR:-}" ] && [ -f "$SJ_SRCDIR/README.md" ]; then
+		echo "$SJ_SRCDIR"
+		return 0
+	fi
+	while [ "$pid" -gt 1 ] 2>/dev/null; do
+		cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || cwd=
+		while IFS= read -r -d '' arg; do
+			case $arg in
+			run | */run) ;;
+			*) continue ;;
+			esac
+			[ "${arg#/}" = "$arg" ] && arg=$cwd/$arg
+			dir=$(dirname "$arg")
+			if [ ! -f "$dir/lib.sh" ] || [ ! -f "$dir/../../README.md" ]; then
+				continue
+			fi
+			(cd "$dir/../.." && pwd)
+			return 0
+		done <"/proc/$pid/cmdline" 2>/dev/null
+		# Field 4 of stat is the parent; the name in field 2 may hold spaces.
+		pid=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f2)
+		[ -n "$pid" ] || break
+	done
+	return 1
 }

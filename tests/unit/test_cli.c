@@ -20,6 +20,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "profile.h"
 #include "settings.h"
 
 #define MAX_ARGS 24
@@ -119,7 +120,7 @@ static void test_option_table(void **state)
 	(void)state;
 	/* profile.md: settings that make no sense in a file. */
 	static const char *const not_in_file[] = { "profile", "check-profile", "print-filter", "help",
-						   "version", "learn", "exposure", "json", NULL };
+						   "version", "learn", "features", "info-fd", "exposure", "json", NULL };
 	/* profile.md: list settings accumulate (the env ops keep their order too). */
 	static const char *const lists[] = { "run-socket", "run-dir", "abstract-allow", "listen", "bind", "ro-bind",
 					     "tmpfs", "setenv", "cap-keep", "unsetenv", "clearenv", "show-socket", NULL };
@@ -142,7 +143,7 @@ static void test_option_table(void **state)
 			assert_int_not_equal(o->id, p->id);
 		}
 	}
-	assert_int_equal(n, 34);
+	assert_int_equal(n, 39);
 	assert_int_equal(settings_option_by_name("quiet")->short_name, 'q');
 	assert_int_equal(settings_option_by_name("profile")->short_name, 'p');
 	assert_int_equal(settings_option_by_name("help")->short_name, 'h');
@@ -183,6 +184,11 @@ static const struct words valid_cases[] = {
 	{ { "--run-dir", "/run/app", "--listen", "unix:/run/app/s,mode=0660", "--", "true" } },
 	{ { "--uid", "1000", "--", "true" } },
 	{ { "--gid", "100", "--", "true" } },
+	{ { "--uid", "postgres", "--gid", "ssl-cert", "--", "true" } },
+	{ { "--groups", "ssl-cert,0", "--", "true" } },
+	{ { "--wait", "all", "--", "true" } },
+	{ { "--info-fd", "3", "--", "true" } },
+	{ { "--notify", "none", "--", "true" } },
 	{ { "--cap-keep", "net_bind_service", "--", "true" } },
 	{ { "--userns", "--", "true" } },
 	{ { "--pid", "host", "--", "true" } },
@@ -199,6 +205,7 @@ static const struct words valid_cases[] = {
 	{ { "--show-socket", "/tmp/.X11-unix", "--", "true" } },
 	{ { "--exposure" } },
 	{ { "--exposure", "--json", "--net", "host", "--", "true" } },
+	{ { "--features" } },
 	{ { "--help" } },
 	{ { "-h" } },
 	{ { "--version" } },
@@ -241,10 +248,17 @@ static const struct bad_case bad_cases[] = {
 	  "--listen tcp:::1:80: bad IPv4 address '::1' (IPv6 goes in brackets)" },
 	{ { { "--listen", "unix:/run/app/s", "--", "true" } },
 	  "--listen unix:/run/app/s: the socket must be inside a --run-dir" },
-	{ { { "--uid", "-1", "--", "true" } }, "--uid -1: expected a number from 0 to 4294967294" },
-	{ { { "--uid", "4294967295", "--", "true" } }, "--uid 4294967295: expected a number from 0 to 4294967294" },
-	{ { { "--gid", "wheel", "--", "true" } }, "--gid wheel: expected a number from 0 to 4294967294" },
-	{ { { "--gid", "4294967295", "--", "true" } }, "--gid 4294967295: expected a number from 0 to 4294967294" },
+	{ { { "--uid", "-1", "--", "true" } }, "--uid -1: expected a number from 0 to 4294967294 or a name" },
+	{ { { "--uid", "4294967295", "--", "true" } },
+	  "--uid 4294967295: expected a number from 0 to 4294967294 or a name" },
+	{ { { "--gid", "wh eel", "--", "true" } }, "--gid wh eel: expected a number from 0 to 4294967294 or a name" },
+	{ { { "--gid", "4294967295", "--", "true" } },
+	  "--gid 4294967295: expected a number from 0 to 4294967294 or a name" },
+	{ { { "--groups", "a,,b", "--", "true" } }, "--groups a,,b: empty group in the list" },
+	{ { { "--wait", "none", "--", "true" } }, "--wait none: expected command or all" },
+	{ { { "--info-fd", "2", "--", "true" } }, "--info-fd 2: expected a file descriptor number of 3 or more" },
+	{ { { "--info-fd", "x", "--", "true" } }, "--info-fd x: expected a file descriptor number of 3 or more" },
+	{ { { "--notify", "yes", "--", "true" } }, "--notify yes: expected relay or none" },
 	{ { { "--cap-keep", "cap_bogus", "--", "true" } }, "--cap-keep cap_bogus: unknown capability 'cap_bogus'" },
 	{ { { "--cap-keep", "", "--", "true" } }, "--cap-keep '': empty capability list" },
 	{ { { "--userns=yes", "--", "true" } }, "--userns takes no argument" },
@@ -268,6 +282,8 @@ static const struct bad_case bad_cases[] = {
 	{ { { "--exposure", "--print-filter" } }, "--print-filter cannot be combined with --exposure" },
 	{ { { "--json", "--", "true" } }, "--json goes with --exposure (sockjail --exposure --json [OPTION...])" },
 	{ { { "--help=1" } }, "--help takes no argument" },
+	{ { { "--features", "--", "ls" } }, "unexpected argument 'ls' after --features" },
+	{ { { "--features", "--print-filter" } }, "--print-filter cannot be combined with --features" },
 	{ { { "--version=1" } }, "--version takes no argument" },
 };
 
@@ -444,7 +460,9 @@ static void test_path_normalisation(void **state)
 	char message[256];
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		for (size_t j = 0; j < ARRAY_SIZE(run_options); j++) {
+		/* Trailing slashes are dropped from --run-* paths (test_run_path_normalised). */
+		size_t len = strlen(bad[i].path);
+		for (size_t j = 0; j < ARRAY_SIZE(run_options) && !(len > 1 && bad[i].path[len - 1] == '/'); j++) {
 			snprintf(message, sizeof(message), "%s %s: %s", run_options[j], bad[i].path[0] ? bad[i].path : "''",
 				 bad[i].reason);
 			REFUSED(c, message, run_options[j], bad[i].path, "true");
@@ -474,7 +492,9 @@ static void test_path_normalisation(void **state)
 	REFUSED(c, "--run-socket /run: must be below /run, not /run itself", "--run-socket", "/run", "true");
 	REFUSED(c, "--run-dir /: not under /run", "--run-dir", "/", "true");
 	REFUSED(c, "--run-dir /runx: not under /run", "--run-dir", "/runx", "true");
-	REFUSED(c, "--run-dir /var/run/app: not under /run", "--run-dir", "/var/run/app", "true");
+	REFUSED(c, "--run-dir /var/run/app: not under /run (/var/run is not a symlink to /run here)", "--run-dir",
+		"/var/run/app", "true");
+	REFUSED(c, "--run-dir /var/runner: not under /run", "--run-dir", "/var/runner", "true");
 	/* The unix: path of --listen follows the same rules. */
 	REFUSED(c, "--listen unix:/run/app/../s: path must not contain . or .. components", "--run-dir", "/run/app",
 		"--listen", "unix:/run/app/../s", "true");
@@ -482,6 +502,59 @@ static void test_path_normalisation(void **state)
 		"unix:/run/app//s", "true");
 	REFUSED(c, "--listen unix:/run/app/s/: path must not end in /", "--run-dir", "/run/app", "--listen",
 		"unix:/run/app/s/", "true");
+}
+
+/* "/run/x/" and, where /var/run is the usual symlink, "/var/run/x" mean /run/x (issue 13). */
+static void test_run_path_normalised(void **state)
+{
+	struct sj_settings s;
+	char err[256];
+	static const struct {
+		const char *arg, *stored;
+	} good[] = {
+		{ "/run/app/", "/run/app" },   { "/run/app///", "/run/app" },	   { "/var/run/app", "/run/app" },
+		{ "/var/run/a/b/", "/run/a/b" }, { "/run/var/run/x", "/run/var/run/x" },
+	};
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		for (int id = SJ_OPT_RUN_SOCKET; id <= SJ_OPT_RUN_DIR; id++) {
+			settings_init(&s);
+			s.var_run_is_run = true;
+			err[0] = '\0';
+			if (settings_apply(&s, id, good[i].arg, err, sizeof(err)) < 0)
+				fail_msg("%s refused: %s", good[i].arg, err);
+			const struct sj_strv *v = id == SJ_OPT_RUN_DIR ? &s.run_dirs : &s.run_sockets;
+			assert_int_equal(v->n, 1);
+			assert_string_equal(v->v[0], good[i].stored);
+			settings_free(&s);
+		}
+	}
+	/* Normalised, it is still checked like any other. */
+	static const struct {
+		const char *arg, *reason;
+	} bad[] = {
+		{ "/var/run", "must be below /run, not /run itself" },
+		{ "/var/run/", "must be below /run, not /run itself" },
+		{ "/run/", "must be below /run, not /run itself" },
+		{ "/var/run/../etc", "path must not contain . or .. components" },
+		{ "/var/run//x", "path must not contain //" },
+		{ "/var/runx", "not under /run" },
+		{ "/", "not under /run" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		settings_init(&s);
+		s.var_run_is_run = true;
+		err[0] = '\0';
+		assert_int_equal(settings_apply(&s, SJ_OPT_RUN_DIR, bad[i].arg, err, sizeof(err)), -EINVAL);
+		assert_string_equal(err, bad[i].reason);
+		assert_int_equal(s.run_dirs.n, 0);
+		settings_free(&s);
+	}
+	/* Without the symlink, /var/run is some other directory. */
+	settings_init(&s);
+	assert_int_equal(settings_apply(&s, SJ_OPT_RUN_DIR, "/var/run/app", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "not under /run (/var/run is not a symlink to /run here)");
+	settings_free(&s);
 }
 
 static void test_path_too_long(void **state)
@@ -623,19 +696,42 @@ static void test_uid_gid_bounds(void **state)
 
 	static const char *const bad[] = { "4294967295", "4294967296", "18446744073709551615", "18446744073709551616",
 					   "99999999999999999999999", "-1", "+1", " 1", "1 ", "1x", "0x10", "1e3",
-					   "", "root" };
+					   "", "-root", "a b", "a:b", "a/b", "$", "\xc3\xa9" };
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		char message[128];
 		const char *shown = bad[i][0] ? bad[i] : "''";
-		snprintf(message, sizeof(message), "--uid %s: expected a number from 0 to 4294967294", shown);
+		snprintf(message, sizeof(message), "--uid %s: expected a number from 0 to 4294967294 or a name", shown);
 		REFUSED(c, message, "--uid", bad[i], "true");
-		snprintf(message, sizeof(message), "--gid %s: expected a number from 0 to 4294967294", shown);
+		snprintf(message, sizeof(message), "--gid %s: expected a number from 0 to 4294967294 or a name", shown);
 		REFUSED(c, message, "--gid", bad[i], "true");
 	}
 	/* A refused id leaves the earlier one. */
 	assert_int_equal(PARSE(c, "--uid", "5", "--uid", "4294967295", "true"), -EINVAL);
 	assert_true(c->s.uid_set);
 	assert_int_equal(c->s.uid, 5);
+
+	/* Names are kept for identity_resolve(); a later number replaces one. */
+	PARSE_OK(c, "--uid", "postgres", "--gid", "ssl-cert", "true");
+	assert_true(c->s.uid_set && c->s.gid_set);
+	assert_string_equal(c->s.uid_name, "postgres");
+	assert_string_equal(c->s.gid_name, "ssl-cert");
+	PARSE_OK(c, "--uid", "www-data", "--uid", "33", "true");
+	assert_null(c->s.uid_name);
+	assert_int_equal(c->s.uid, 33);
+	PARSE_OK(c, "--uid", "_apt", "--gid", "Debian-exim", "true");
+	PARSE_OK(c, "--uid", "smb$", "true");
+	assert_string_equal(c->s.uid_name, "smb$");
+
+	/* --groups: last wins, names and numbers, no empty item. */
+	PARSE_OK(c, "--groups", "a", "--groups", "ssl-cert,0,adm", "true");
+	assert_true(c->s.groups_set);
+	assert_int_equal(c->s.groups.n, 3);
+	assert_string_equal(c->s.groups.v[0], "ssl-cert");
+	assert_string_equal(c->s.groups.v[1], "0");
+	REFUSED(c, "--groups a,,b: empty group in the list", "--groups", "a,,b", "true");
+	REFUSED(c, "--groups a,: empty group in the list", "--groups", "a,", "true");
+	REFUSED(c, "--groups a,-1: group '-1': expected a number from 0 to 4294967294 or a name", "--groups",
+		"a,-1", "true");
 }
 
 static void test_cap_keep(void **state)
@@ -789,11 +885,60 @@ static void test_unknown_options(void **state)
 	REFUSED(c, "unknown option -x (see --help)", "--quiet", "-xq", "true");
 	REFUSED(c, "unknown option -x (see --help)", "--net", "host", "-xq", "true");
 	/* Single-dash long options are short clusters. */
-	REFUSED(c, "unknown option -n (see --help)", "-net", "host", "true");
-	REFUSED(c, "unknown option --Net (see --help)", "--Net", "host", "true");
+	REFUSED(c, "unknown option -n (did you mean --net?)", "-net", "host", "true");
+	REFUSED(c, "unknown option --Net (did you mean --net?)", "--Net", "host", "true");
 	/* Profile-only keywords are not options. */
 	REFUSED(c, "unknown option --include (see --help)", "--include", "x", "true");
 	REFUSED(c, "unknown option --sockjail-profile (see --help)", "--sockjail-profile", "1", "true");
+}
+
+/* A typo gets the hint a profile gives for the same word (issue 13). */
+static void test_typo_hints(void **state)
+{
+	struct ctx *c = *state;
+	static const char *const typos[] = { "run-sokcet", "abstrct", "ro_bind", "pathnamebind", "abstract-alow",
+					     "NET", "quite", NULL };
+	REFUSED(c, "unknown option --run-sokcet (did you mean --run-socket?)", "--run-sokcet", "/run/x", "true");
+	REFUSED(c, "unknown option --abstract-alow (did you mean --abstract-allow?)", "--abstract-alow=@x", "true");
+	REFUSED(c, "unknown option --chek-profile (did you mean --check-profile?)", "--chek-profile", "x");
+	/* Options that profiles refuse are suggested on the command line too. */
+	REFUSED(c, "unknown option --lern (did you mean --learn?)", "--lern", "f", "true");
+	REFUSED(c, "unknown option -u (did you mean --quiet?)", "-quite", "true");
+	/* Nothing close: no guess. */
+	REFUSED(c, "unknown option --zzzzzz (see --help)", "--zzzzzz", "true");
+	for (const char *const *t = typos; *t; t++) {
+		char opt[80], text[160], want[160];
+		snprintf(opt, sizeof(opt), "--%s", *t);
+		assert_int_equal(PARSE(c, opt, "x", "true"), -EINVAL);
+		const char *hint = strstr(c->err, "(did you mean --");
+		assert_non_null(hint);
+		snprintf(text, sizeof(text), "sockjail-profile 1\n%s x\n", *t);
+		FILE *f = fmemopen(text, strlen(text), "r");
+		assert_non_null(f);
+		struct sj_settings ps;
+		char perr[512];
+		settings_init(&ps);
+		assert_int_equal(profile_parse(f, "t.profile", 0, &ps, perr, sizeof(perr)), -EINVAL);
+		fclose(f);
+		settings_free(&ps);
+		snprintf(want, sizeof(want), "(did you mean '%.*s'?)", (int)(strlen(hint) - 18), hint + 16);
+		if (!strstr(perr, want))
+			fail_msg("command line: %s; profile: %s", c->err, perr);
+	}
+}
+
+/* "--learn -- cmd" must not write a profile named "--" (issue 13). */
+static void test_separator_is_not_an_argument(void **state)
+{
+	struct ctx *c = *state;
+	REFUSED(c, "--learn needs FILE before --", "--learn", "--", "true");
+	REFUSED(c, "--profile needs NAME|PATH before --", "-p", "--", "true");
+	REFUSED(c, "--run-dir needs PATH before --", "--quiet", "--run-dir", "--", "true");
+	/* Written as one word it is what the user typed. */
+	PARSE_OK(c, "--learn=--", "true");
+	assert_string_equal(c->s.learn, "--");
+	PARSE_OK(c, "--learn", "./--", "--", "true");
+	assert_string_equal(c->s.learn, "./--");
 }
 
 /* getopt_long() takes unique prefixes; ambiguous ones get their own message. */
@@ -829,10 +974,12 @@ static void test_missing_argument(void **state)
 	}
 	REFUSED(c, "-p needs an argument", "-p");
 	REFUSED(c, "-p needs an argument", "-qp");
-	/* The next word is the argument, whatever it looks like. */
-	REFUSED(c, "--net --: expected none, host or veth:HOSTADDR/PREFIX,SANDBOXADDR/PREFIX", "--net", "--", "true");
-	REFUSED(c, "--uid --gid: expected a number from 0 to 4294967294", "--uid", "--gid", "1", "true");
-	PARSE_OK(c, "--chdir", "--", "true");
+	/* The next word is the argument, whatever it looks like, except "--". */
+	REFUSED(c, "--net needs none|host|veth:H/P,S/P before --", "--net", "--", "true");
+	REFUSED(c, "--uid --gid: expected a number from 0 to 4294967294 or a name", "--uid", "--gid", "1", "true");
+	PARSE_OK(c, "--chdir", "-q", "true");
+	assert_string_equal(c->s.chdir, "-q");
+	PARSE_OK(c, "--chdir=--", "true");
 	assert_string_equal(c->s.chdir, "--");
 	assert_command(c, WORDS("true"));
 }
@@ -877,7 +1024,7 @@ static void test_help_and_version(void **state)
 	assert_int_equal(c->cli.action, SJ_ACTION_HELP);
 	/* What comes before is. */
 	REFUSED(c, "unknown option --bogus (see --help)", "--bogus", "--help");
-	REFUSED(c, "--uid -1: expected a number from 0 to 4294967294", "--uid", "-1", "--version");
+	REFUSED(c, "--uid -1: expected a number from 0 to 4294967294 or a name", "--uid", "-1", "--version");
 	/* After "--" it is COMMAND's. */
 	PARSE_OK(c, "--", "ls", "--help");
 	assert_int_equal(c->cli.action, SJ_ACTION_RUN);
@@ -1089,6 +1236,9 @@ int main(void)
 		cmocka_unit_test(test_strv),
 		T(test_parse_twice),
 		cmocka_unit_test(test_help_text),
+		T(test_typo_hints),
+		cmocka_unit_test(test_run_path_normalised),
+		T(test_separator_is_not_an_argument),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

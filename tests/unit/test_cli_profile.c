@@ -235,8 +235,8 @@ static void test_profile_errors(void **state)
 		 "%s:2: net veth:10.0.0.1/24,10.0.1.2/24: 10.0.0.1/24 and 10.0.1.2/24 are not on the same subnet", veth);
 	REFUSED(c, -EINVAL, message, "--profile", veth, "true");
 
-	const char *run = write_profile(c, "run.profile", "sockjail-profile 1\nrun-dir /run/a/\n");
-	snprintf(message, sizeof(message), "%s:2: run-dir /run/a/: path must not end in /", run);
+	const char *run = write_profile(c, "run.profile", "sockjail-profile 1\nrun-dir /run/a/../b\n");
+	snprintf(message, sizeof(message), "%s:2: run-dir /run/a/../b: path must not contain . or .. components", run);
 	REFUSED(c, -EINVAL, message, "--profile", run, "true");
 
 	snprintf(missing, sizeof(missing), "%s/missing.profile", c->dir);
@@ -285,7 +285,7 @@ static void test_check_profile(void **state)
 								    "run-dir /run/a\n");
 	REFUSED(c, -EINVAL, "--run-dir /run/a: also given as --run-socket", "--check-profile", conflict);
 	const char *bad = write_profile(c, "bad.profile", "sockjail-profile 1\nuid -1\n");
-	snprintf(message, sizeof(message), "%s:2: uid -1: expected a number from 0 to 4294967294", bad);
+	snprintf(message, sizeof(message), "%s:2: uid -1: expected a number from 0 to 4294967294 or a name", bad);
 	REFUSED(c, -EINVAL, message, "--check-profile", bad);
 }
 

@@ -300,6 +300,10 @@ static const char *const foreign_options[] = {
 	"fdname",     /* systemd-socket-activate(1) */
 	"foreground", /* the example service */
 	"selftest",   /* the example application */
+	"system",     /* dbus-daemon(1) (SERVICES) */
+	"nofork",     /* dbus-daemon(1) (SERVICES) */
+	"nopidfile",  /* dbus-daemon(1) (SERVICES) */
+	"nolisten",   /* Xvfb(1) (SERVICES) */
 	NULL,
 };
 

@@ -122,6 +122,36 @@ static void test_ops_fields(void **state)
 	settings_free(&s);
 }
 
+/* Pinning: only the binds of that option and source, nothing else. */
+static void test_pin(void **state)
+{
+	struct sj_settings s;
+	struct sj_mount_plan p;
+	settings_init(&s);
+	apply(&s, SJ_OPT_RUN_SOCKET, "/run/a.sock");
+	apply(&s, SJ_OPT_RUN_DIR, "/run/d");
+	apply(&s, SJ_OPT_BIND, "/run/d:/mnt");
+	assert_int_equal(mount_plan_build(&s, &p), 0);
+	for (size_t i = 0; i < p.n; i++)
+		assert_null(p.ops[i].pinned);
+	assert_int_equal(mount_plan_pin(&p, "--run-dir", "/run/d", "/srv/real/d", 7, 42), 1);
+	assert_int_equal(mount_plan_pin(&p, "--run-socket", "/run/d", "/x", 1, 1), 0);
+	assert_int_equal(mount_plan_pin(&p, "--run-dir", "/run/nope", "/x", 1, 1), 0);
+	size_t pinned = 0;
+	for (size_t i = 0; i < p.n; i++) {
+		if (!p.ops[i].pinned)
+			continue;
+		pinned++;
+		assert_string_equal(p.ops[i].origin, "--run-dir");
+		assert_string_equal(p.ops[i].pinned, "/srv/real/d");
+		assert_int_equal(p.ops[i].pinned_dev, 7);
+		assert_int_equal(p.ops[i].pinned_ino, 42);
+	}
+	assert_int_equal(pinned, 1);
+	mount_plan_free(&p);
+	settings_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -130,6 +160,7 @@ int main(void)
 		cmocka_unit_test(test_run_paths_before_user_mounts),
 		cmocka_unit_test(test_create_only_under_own_tmpfs),
 		cmocka_unit_test(test_ops_fields),
+		cmocka_unit_test(test_pin),
 	};
 	return cmocka_run_group_tests_name("mount_plan", tests, NULL, NULL);
 }

@@ -282,6 +282,11 @@ static const struct directive_case directive_cases[] = {
 	{ "userns", NULL, "yes" },
 	{ "clearenv", NULL, "all" },
 	{ "quiet", NULL, "1" },
+	{ "uid", "postgres", "\"post gres\"" },
+	{ "gid", "ssl-cert", "-x" },
+	{ "groups", "ssl-cert,adm", "a,,b" },
+	{ "wait", "all", "some" },
+	{ "notify", "none", "yes" },
 	{ "other-sockets", "visible", "shown" },
 	{ "show-socket", "/tmp/.X11-unix", "tmp/.X11-unix" },
 };
@@ -501,8 +506,8 @@ static void test_not_allowed_in_profile(void **state)
 		expect_error(text, msg);
 		seen++;
 	}
-	/* profile, check-profile, print-filter, help, version, learn, exposure, json */
-	assert_int_equal(seen, 8);
+	/* profile, check-profile, print-filter, help, version, learn, features, info-fd, exposure, json */
+	assert_int_equal(seen, 10);
 }
 
 static void test_learn_refused(void **state)
@@ -863,11 +868,25 @@ static void test_include_by_name(void **state)
 	assert_int_equal(setenv("SOCKJAIL_PROFILE_PATH", env, 1), 0);
 
 	settings_init(&s);
-	assert_int_equal(parse_text(HDR "include second\n", &s), 0);
-	/* first: the earlier directory wins, even for an include from "two". */
-	assert_int_equal(s.run_sockets.n, 2);
-	assert_string_equal(s.run_sockets.v[0], "/run/one-first");
+	assert_int_equal(parse_text(HDR "include second\ninclude first\n", &s), 0);
+	/*
+	 * From "two/second", first is the one beside it; from a stream (no
+	 * directory), the earlier directory of the search path wins.
+	 */
+	assert_int_equal(s.run_sockets.n, 3);
+	assert_string_equal(s.run_sockets.v[0], "/run/two-first");
 	assert_string_equal(s.run_sockets.v[1], "/run/two-second");
+	assert_string_equal(s.run_sockets.v[2], "/run/one-first");
+	settings_free(&s);
+
+	/* Nothing beside it: the search path, as before. */
+	put_file(dir, "two/third.profile", HDR "include only-one\n");
+	put_file(dir, "one/only-one.profile", HDR "run-socket /run/only-one\n");
+	settings_init(&s);
+	if (load("third", &s) < 0)
+		fail_msg("%s", errbuf);
+	assert_int_equal(s.run_sockets.n, 1);
+	assert_string_equal(s.run_sockets.v[0], "/run/only-one");
 	settings_free(&s);
 
 	settings_init(&s);
@@ -1282,6 +1301,57 @@ static void test_shipped_profiles(void **state)
 	assert_int_equal(unsetenv("SOCKJAIL_PROFILE_PATH"), 0);
 }
 
+/* A value from a profile keeps its FILE:LINE for later messages (issue 13). */
+static void test_origin_of_values(void **state)
+{
+	struct sj_settings s;
+	char buf[512];
+
+	(void)state;
+	settings_init(&s);
+	s.var_run_is_run = true;
+	assert_int_equal(parse_text(HDR "# a comment\nrun-socket /run/dbus/system_bus_socket\n"
+				    "run-dir /var/run/demo/\nbind /srv/data:/data\naudit /tmp/a.log\n"
+				    "run-socket /run/dbus/system_bus_socket\n",
+				    &s),
+			 0);
+	/* The last line giving a value is the one named. */
+	assert_string_equal(settings_describe(&s, SJ_OPT_RUN_SOCKET, "/run/dbus/system_bus_socket", buf, sizeof(buf)),
+			    "t.profile:7: run-socket /run/dbus/system_bus_socket");
+	/* Stored values: normalised paths, the SRC of a bind. */
+	assert_string_equal(settings_describe(&s, SJ_OPT_RUN_DIR, "/run/demo", buf, sizeof(buf)),
+			    "t.profile:4: run-dir /run/demo");
+	assert_string_equal(settings_describe(&s, SJ_OPT_BIND, "/srv/data", buf, sizeof(buf)),
+			    "t.profile:5: bind /srv/data");
+	assert_string_equal(settings_describe(&s, SJ_OPT_AUDIT, "/tmp/a.log", buf, sizeof(buf)),
+			    "t.profile:6: audit /tmp/a.log");
+	/* Not from this profile (the command line): the option as typed. */
+	assert_string_equal(settings_describe(&s, SJ_OPT_RUN_SOCKET, "/run/other", buf, sizeof(buf)),
+			    "--run-socket /run/other");
+	assert_string_equal(settings_describe(&s, SJ_OPT_RO_BIND, "/srv/data", buf, sizeof(buf)),
+			    "--ro-bind /srv/data");
+	settings_free(&s);
+}
+
+/*
+ * --profile ./profiles/strict.profile from the source tree, with no
+ * search path: "include base" is the base beside it (issue 13).
+ */
+static void test_shipped_include_beside(void **state)
+{
+	char path[PATH_MAX];
+	struct sj_settings s;
+
+	(void)state;
+	assert_int_equal(unsetenv("SOCKJAIL_PROFILE_PATH"), 0);
+	snprintf(path, sizeof(path), "%s/profiles/strict.profile", srcdir());
+	settings_init(&s);
+	if (load(path, &s) < 0)
+		fail_msg("%s", errbuf);
+	assert_int_equal(s.on_deny, SJ_ON_DENY_KILL);
+	settings_free(&s);
+}
+
 /* What the shipped profiles say, checked against the settings they must give. */
 static void test_shipped_profile_contents(void **state)
 {
@@ -1379,6 +1449,8 @@ int main(void)
 		cmocka_unit_test(test_print_unwritable),
 		cmocka_unit_test(test_shipped_profiles),
 		cmocka_unit_test(test_shipped_profile_contents),
+		cmocka_unit_test(test_shipped_include_beside),
+		cmocka_unit_test(test_origin_of_values),
 	};
 
 	/* No installed profile may answer for a test's include by name. */

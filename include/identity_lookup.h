@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* --uid/--gid/--groups names looked up in the user database (NSS). */
+#pragma once
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "identity.h"
+#include "settings.h"
+
+/*
+ * The ids COMMAND runs as. Unset ids default to the caller's (uid, gid),
+ * except that a --uid USER brings that user's primary group, and, when
+ * neither --gid nor --groups is given, the user's supplementary groups
+ * (getgrouplist(3)). Called before anything is unshared: NSS modules may
+ * talk to daemons (nscd, sssd, systemd-userdbd) that the sandbox cannot
+ * reach. Returns 0, or a negative errno with the reason in err.
+ */
+int identity_resolve(const struct sj_settings *s, uid_t caller_uid, gid_t caller_gid, struct sj_identity *out,
+		     char *err, size_t errlen);

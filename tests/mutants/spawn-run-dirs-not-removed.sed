@@ -1,0 +1,5 @@
+# invariant: a --run-dir sockjail created on the host is removed at the end.
+# file: launcher/spawn.c
+# tests: 11-core-root.sh:t_run_dir_created_owned_removed
+# modes: root
+/^[[:space:]]*created_dirs_remove(&sv->dirs);/d

@@ -1,0 +1,6 @@
+# invariant: the executor zygote closes every fd but its socket (close_range):
+# invariant: it must not keep the seccomp listener or the caller's fds.
+# file: launcher/emulate.c
+# tests: 23-gate-root-guard.sh:t_zygote_holds_only_its_socket
+# modes: root
+s/(fd > 0 && syscall(SYS_close_range, 0U, (unsigned)fd - 1, 0U) < 0)/0/
