@@ -18,7 +18,10 @@
 
 struct sj_sock_item {
 	const struct sj_unix_sock *sock;
-	/* Pathname found where it was bound: the canonical host path and its file. */
+	/*
+	 * Pathname found where it was bound: the canonical host path and its
+	 * file (hide_prepare() checks only the directory, and leaves st zero).
+	 */
 	char *host_path;
 	struct stat st;
 	struct sj_sock_fate fate;
@@ -41,7 +44,10 @@ void hide_snapshot_free(struct sj_hide_snapshot *snap);
 
 /*
  * Start-up: the list of sockets to cover (empty with --other-sockets
- * visible, without asking the kernel). Returns 0 or a negative errno.
+ * visible, without asking the kernel). The same decisions as
+ * hide_snapshot(), but each socket's directory is checked instead of its
+ * file: hide_apply() checks the file it covers. Returns 0 or a negative
+ * errno.
  */
 int hide_prepare(const struct sj_settings *s, const struct sj_mount_plan *plan, struct sj_hide_list *out);
 
