@@ -61,12 +61,29 @@ static int make_cover_fs(int *mnt_fd)
 }
 
 /*
+ * A new mount of the cover. Before Linux 6.15 open_tree() clones only
+ * from mounts in our own namespace (EINVAL): then the tmpfs is attached
+ * for the time of the covers, on FALLBACK_MOUNTPOINT, once.
+ */
+static int clone_cover(int mnt_fd, bool *attached)
+{
+	int tree = open_tree(mnt_fd, COVER_NAME, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree >= 0 || errno != EINVAL || *attached)
+		return tree >= 0 ? tree : -errno;
+	if (move_mount(mnt_fd, "", AT_FDCWD, FALLBACK_MOUNTPOINT, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return -errno;
+	*attached = true;
+	tree = open_tree(mnt_fd, COVER_NAME, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	return tree >= 0 ? tree : -errno;
+}
+
+/*
  * Cover the path if it is still the socket start-up saw. It is opened
  * without following symlinks and checked on the fd, and the mount goes on
  * that fd: a directory renamed or replaced meanwhile makes us skip the
  * entry, never cover something else.
  */
-static int cover_one(const struct sj_hide_entry *e, int mnt_fd)
+static int cover_one(const struct sj_hide_entry *e, int mnt_fd, bool *attached)
 {
 	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
 				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
@@ -83,47 +100,38 @@ static int cover_one(const struct sj_hide_entry *e, int mnt_fd)
 		return -errno;
 	if (!S_ISSOCK(st.st_mode) || st.st_ino != e->ino)
 		return 0;
-	_cleanup_close_ int tree = open_tree(mnt_fd, COVER_NAME, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	_cleanup_close_ int tree = clone_cover(mnt_fd, attached);
 	if (tree < 0)
-		return -errno;
+		return tree;
 	if (move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return -errno;
 	return 0;
 }
 
-/*
- * Before Linux 6.15 open_tree() clones only from mounts in our own
- * namespace: attach the tmpfs for the time of the covers.
- */
-static int attach_fallback(int mnt_fd, bool *attached)
-{
-	_cleanup_close_ int probe = open_tree(mnt_fd, COVER_NAME, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (probe >= 0 || errno != EINVAL)
-		return probe >= 0 ? 0 : -errno;
-	if (move_mount(mnt_fd, "", AT_FDCWD, FALLBACK_MOUNTPOINT, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return -errno;
-	*attached = true;
-	return 0;
-}
-
 int hide_apply(const struct sj_hide_list *l, size_t *failed)
 {
-	_cleanup_close_ int mnt_fd = -1;
+	int mnt_fd = -1;
 	bool attached = false;
 	int r;
 
 	*failed = SIZE_MAX;
 	if (l->n == 0)
 		return 0;
-	if ((r = make_cover_fs(&mnt_fd)) < 0 || (r = attach_fallback(mnt_fd, &attached)) < 0)
+	if ((r = make_cover_fs(&mnt_fd)) < 0)
 		return r;
 	for (size_t i = 0; i < l->n; i++)
-		if ((r = cover_one(&l->v[i], mnt_fd)) < 0) {
+		if ((r = cover_one(&l->v[i], mnt_fd, &attached)) < 0) {
 			*failed = i;
 			break;
 		}
 	/* The covers keep the tmpfs alive; the mount point is the plan's own again. */
 	if (attached && umount2(FALLBACK_MOUNTPOINT, MNT_DETACH) < 0 && r >= 0)
 		r = -errno;
+	/*
+	 * mnt_fd is left open (close-on-exec, so COMMAND never has it):
+	 * closing the last reference to a detached mount unmounts it, which
+	 * waits for an RCU grace period, milliseconds on a busy machine, in
+	 * every start-up. It goes with the sandbox's init instead.
+	 */
 	return r;
 }
