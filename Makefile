@@ -61,7 +61,7 @@ HELPER_M32_SRCS := $(wildcard tests/helpers/*_m32.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(HELPER_SRCS)) \
 	       $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(HELPER_M32_SRCS))
 
-.PHONY: all check unit integration install deps clean fuzz bench fault helpers mutants
+.PHONY: all check unit integration install uninstall deps clean fuzz bench fault helpers mutants
 all: $(BUILD)/sockjail
 
 $(BUILD)/obj/%.o: launcher/%.c $(wildcard include/*.h) | $(BUILD)/obj
@@ -147,6 +147,24 @@ install: $(BUILD)/sockjail
 	install -d $(DESTDIR)$(PROFILEDIR)
 	install -m 0644 profiles/*.profile $(DESTDIR)$(PROFILEDIR)/
 
+# make uninstall: remove exactly the files install put, then the directories
+# that are left empty: the profile directory (and its "sockjail" parent) in
+# any case; the others only under a DESTDIR, a staging tree where each one
+# exists because install made it. Without DESTDIR an empty /usr/local/bin
+# may predate us, so it stays.
+PROFILE_FILES := $(notdir $(wildcard profiles/*.profile))
+PRUNE_STOP = $(if $(filter %/sockjail/profiles,$(PROFILEDIR)),$(PROFILEDIR:%/sockjail/profiles=%),$(patsubst %/,%,$(dir $(PROFILEDIR))))
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sockjail $(DESTDIR)$(MANDIR)/man1/sockjail.1 \
+		$(DESTDIR)$(MANDIR)/man5/sockjail.profile.5 \
+		$(addprefix $(DESTDIR)$(PROFILEDIR)/,$(PROFILE_FILES))
+	@prune() { d=$$1; while [ "$$d" != "$$2" ] && [ -n "$$d" ] && rmdir "$$d" 2>/dev/null; do \
+		echo "rmdir $$d"; d=$${d%/*}; done; }; \
+	prune "$(DESTDIR)$(PROFILEDIR)" "$(DESTDIR)$(PRUNE_STOP)"; \
+	if [ -n "$(DESTDIR)" ]; then \
+		for d in $(BINDIR) $(MANDIR)/man1 $(MANDIR)/man5 $(PROFILEDIR); do prune "$(DESTDIR)$$d" "$(DESTDIR)"; done; \
+	fi
+
 # Debian 12 packages needed to build, test and benchmark.
 DEB_PACKAGES := build-essential pkg-config libseccomp-dev libnl-3-dev \
 	libnl-route-3-dev libcap-dev libcmocka-dev gcc-multilib clang \
@@ -154,7 +172,7 @@ DEB_PACKAGES := build-essential pkg-config libseccomp-dev libnl-3-dev \
 	bubblewrap mandoc groff-base man-db systemd strace bsdutils \
 	libcap2-bin curl \
 	postgresql ssl-cert redis-server redis-tools nginx xvfb x11-utils \
-	xauth podman
+	xauth podman catatonit
 deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PACKAGES)

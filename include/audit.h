@@ -20,6 +20,9 @@ struct sj_audit_event {
 	const char *rule;   /* the setting that decided, e.g. "abstract deny" */
 };
 
+/* "2026-11-24T21:13:40.123456Z": RFC 3339, UTC, microseconds. */
+void audit_format_ts(const struct timespec *ts, char out[64]);
+
 const char *audit_verdict_name(enum sj_verdict v);
 /* "AF_UNIX", "AF_INET", ... or "AF_<n>". Writes into buf. */
 const char *audit_family_name(int family, char *buf, size_t len);

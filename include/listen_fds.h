@@ -35,6 +35,17 @@ struct sj_listen_bound {
 int listen_fds_setup(const struct sj_sandbox *sb, char ***envp, const char **step, const char **what);
 
 /*
+ * The two halves of listen_fds_setup(), for --restart, where the sandbox's
+ * init creates the sockets once and every COMMAND gets them in turn:
+ * listen_fds_open() makes one socket per --listen, O_CLOEXEC, at fds >=
+ * min_fd, into fds[] (s->listen.n entries; on failure none is left open);
+ * listen_fds_place() dup2()s them (after the inherited ones) to 3, 4, ...
+ * and sets the LISTEN_* variables, leaving fds[] open.
+ */
+int listen_fds_open(const struct sj_sandbox *sb, int *fds, int min_fd, const char **step, const char **what);
+int listen_fds_place(const struct sj_sandbox *sb, const int *fds, char ***envp, const char **step, const char **what);
+
+/*
  * In the supervisor, before anything is unshared: if LISTEN_PID names us,
  * check the inherited fds (each a bound socket; an abstract address must be
  * allowed by the policy) and record them in sb. Unsets LISTEN_* in our own

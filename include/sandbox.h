@@ -13,6 +13,8 @@
 #include "mount_plan.h"
 #include "settings.h"
 
+struct sj_sdnotify_relay;
+
 struct sj_sandbox {
 	const struct sj_settings *s;
 	char **command;
@@ -30,6 +32,7 @@ struct sj_sandbox {
 	bool set_groups;   /* setgroups(2) is allowed: set groups (none unless given) */
 	gid_t *groups;     /* COMMAND's supplementary groups (--groups, --uid USER) */
 	size_t n_groups;
+	bool uid_unmapped; /* no uid_map (idmap.h): COMMAND keeps the caller's uid */
 
 	char cwd[4096];    /* the caller's cwd, re-entered after the mounts ("" if none) */
 
@@ -48,6 +51,19 @@ struct sj_sandbox {
 	int sync[2];
 	/* COMMAND's process moves sync[1] here: 3 + the number of activation fds. */
 	int sync_child_fd;
+
+	/*
+	 * --restart: set by the sandbox's init, which applied Landlock and made
+	 * the --listen sockets once (these fds, above sync_child_fd) for every
+	 * COMMAND it starts. NULL: COMMAND's process does both itself.
+	 */
+	const int *listen_held;
+
+	/* --run-socket's host directories (symlink-free), for run_socket_follow_send_dirs(). */
+	const char *const *follow_dirs;
+	size_t n_follow_dirs;
+	/* The systemd notification relay (NOTIFY_SOCKET): the socket is bound in the sandbox. */
+	const struct sj_sdnotify_relay *sdnotify;
 
 	/* --listen unix: on the host (listen_fds.h), one entry per --listen; NULL if none. */
 	struct sj_listen_host *listen_host;

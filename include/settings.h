@@ -20,6 +20,7 @@ enum sj_pid { SJ_PID_PRIVATE, SJ_PID_HOST };
 enum sj_other_sockets { SJ_OTHER_SOCKETS_HIDDEN, SJ_OTHER_SOCKETS_VISIBLE };
 enum sj_wait { SJ_WAIT_COMMAND, SJ_WAIT_ALL };
 enum sj_notify_mode { SJ_NOTIFY_RELAY, SJ_NOTIFY_NONE };
+enum sj_restart { SJ_RESTART_NO, SJ_RESTART_ON_FAILURE, SJ_RESTART_ALWAYS };
 
 /* A growable list of owned strings. */
 struct sj_strv {
@@ -77,6 +78,11 @@ struct sj_settings {
 	char *audit; /* NULL, a path, or "-" for stderr */
 	char *learn;
 
+	/* --gate-only: no namespaces; what needs one, given explicitly, is refused. */
+	bool gate_only;
+	bool net_private_set; /* --net none|veth given */
+	bool pid_private_set; /* --pid private given */
+
 	/* Set by the caller: /var/run is a symlink to /run on this host (util.h). */
 	bool var_run_is_run;
 
@@ -97,6 +103,9 @@ struct sj_settings {
 	enum sj_other_sockets other_sockets;
 	bool other_sockets_set; /* given explicitly */
 	struct sj_strv show_sockets;
+	/* --restart, --restart-sec (milliseconds; settings_init() sets 1000) */
+	enum sj_restart restart;
+	unsigned restart_sec_ms;
 };
 
 /* A value a profile gave: "FILE:LINE", the option and its value as stored. */
@@ -150,6 +159,10 @@ enum sj_opt_id {
 	SJ_OPT_SHOW_SOCKET,
 	SJ_OPT_EXPOSURE,
 	SJ_OPT_JSON,
+	SJ_OPT_GATE_ONLY,
+	/* Restarts (issue 16). */
+	SJ_OPT_RESTART,
+	SJ_OPT_RESTART_SEC,
 };
 
 #define SJ_OPTF_ARG 0x1      /* takes an argument */

@@ -171,7 +171,7 @@ const char *audit_family_name(int family, char *buf, size_t len)
  * 0000..9999; a value that does (a corrupt event) is written as the epoch
  * rather than as a string no RFC 3339 parser accepts.
  */
-static void format_ts(const struct timespec *ts, char out[64])
+void audit_format_ts(const struct timespec *ts, char out[64])
 {
 	struct tm tm;
 	long usec = 0;
@@ -195,7 +195,7 @@ size_t audit_format_json(char *buf, size_t len, const struct sj_audit_event *ev)
 	struct sink s;
 
 	sink_init(&s, buf, len);
-	format_ts(&ev->ts, ts);
+	audit_format_ts(&ev->ts, ts);
 	snprintf(pid, sizeof(pid), "%d", (int)ev->pid);
 	family = audit_family_name(ev->family, family_buf, sizeof(family_buf));
 

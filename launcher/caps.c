@@ -122,8 +122,15 @@ int caps_restrict(uint64_t keep, bool ambient)
 			return -errno;
 	}
 
-	/* Bounding set first: dropping from it needs CAP_SETPCAP, which goes next. */
-	for (int i = 0; i <= last; i++) {
+	/*
+	 * Bounding set first: dropping from it needs CAP_SETPCAP, which goes
+	 * next. A caller without it (--gate-only in a container that dropped
+	 * it, or as a non-root --user) keeps its bounding set: under
+	 * no_new_privs, which every sandbox gets, execve() cannot raise a
+	 * capability from it (no file capabilities, no setuid root).
+	 */
+	bool can_drop_bounding = caps_effective_has(CAP_SETPCAP);
+	for (int i = 0; i <= last && can_drop_bounding; i++) {
 		if (keep & (UINT64_C(1) << i))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, i, 0, 0, 0) < 0 && errno != EINVAL)

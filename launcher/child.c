@@ -32,9 +32,14 @@
 #include "log.h"
 #include "netns.h"
 #include "proc_policy.h"
+#include "proc_title.h"
 #include "reaper.h"
+#include "restart.h"
+#include "run_socket_follow.h"
+#include "sdnotify_relay.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
+#include "startup_errors.h"
 #include "util.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -155,7 +160,7 @@ static int drop_ids(const struct sj_sandbox *sb)
 		return -errno;
 	if (setresgid(sb->gid, sb->gid, sb->gid) < 0)
 		return -errno;
-	if (setresuid(sb->uid, sb->uid, sb->uid) < 0)
+	if (!sb->uid_unmapped && setresuid(sb->uid, sb->uid, sb->uid) < 0)
 		return -errno;
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return -errno;
@@ -194,11 +199,32 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 		close(sb->sync[1]);
 	}
 
-	if ((r = landlock_apply(sb->s, sb->landlock_abi, &step)) < 0)
+	/*
+	 * landlock_restrict_self() needs no_new_privs or CAP_SYS_ADMIN in our
+	 * user namespace; with --gate-only in a container without that
+	 * capability there is no namespace of ours to have it in. Setting it
+	 * now changes nothing for the id and capability changes below (it
+	 * only stops execve() from granting privileges).
+	 */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno(-errno, "PR_SET_NO_NEW_PRIVS");
+	/* With --restart, init did both once for every COMMAND (restart.c). */
+	if (!sb->listen_held && (r = landlock_apply(sb->s, sb->landlock_abi, &step)) < 0)
 		die_errno(r, "%s", step);
+	/*
+	 * After Landlock, so that the socket belongs to COMMAND's domain (its
+	 * abstract-socket scope refuses senders outside it otherwise), and
+	 * before the seccomp filter, which would gate the bind.
+	 */
+	if ((r = sdnotify_relay_child(sb->sdnotify)) < 0)
+		die_errno(r, "NOTIFY_SOCKET: binding the relay's socket %s", sb->sdnotify->name);
 
 	char **envp = sb->envp;
-	if ((r = listen_fds_setup(sb, &envp, &step, &what)) < 0)
+	if (sb->listen_held)
+		r = listen_fds_place(sb, sb->listen_held, &envp, &step, &what);
+	else
+		r = listen_fds_setup(sb, &envp, &step, &what);
+	if (r < 0)
 		die_errno(r, "%s %s", step, what ? what : "");
 
 	if ((r = drop_ids(sb)) < 0)
@@ -229,6 +255,24 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 	_exit(e == ENOENT || e == ENOTDIR ? SJ_EXIT_NOT_FOUND : SJ_EXIT_CANNOT_EXEC);
 }
 
+/*
+ * --restart starts COMMAND many times: fork(), not vfork(), since
+ * command_main() reallocs the environment, which with vfork() would be
+ * init's own array for the next start.
+ */
+static pid_t fork_command(const struct sj_sandbox *sb)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+			die_errno(-errno, "PR_SET_PDEATHSIG");
+		command_main(sb);
+	}
+	return pid;
+}
+
 void child_main(const struct sj_sandbox *sb)
 {
 	const struct sj_settings *s = sb->s;
@@ -251,6 +295,9 @@ void child_main(const struct sj_sandbox *sb)
 	/* --info-fd is the supervisor's to write; a copy here would hold the reader's EOF back. */
 	if (s->info_fd >= 0)
 		close(s->info_fd);
+	/* Before /run is covered: the supervisor follows these sockets (run_socket_follow.c). */
+	if ((r = run_socket_follow_send_dirs(sb)) < 0)
+		die_errno(r, "--run-socket: handing its directory to the supervisor");
 	if (s->net != SJ_NET_HOST && (r = netns_loopback_up()) < 0)
 		die_errno(r, "bringing up lo");
 	if ((r = mount_apply(&sb->plan, &failed)) < 0) {
@@ -259,6 +306,10 @@ void child_main(const struct sj_sandbox *sb)
 			die("%s %s: replaced on the host while sockjail was starting (%s is no longer what was "
 			    "checked); not mounting it",
 			    o->origin, o->src, o->pinned);
+		char why[512];
+		if ((o->kind == SJ_MOP_PROC || o->kind == SJ_MOP_SYSFS) &&
+		    startup_explain_mount(o->kind == SJ_MOP_PROC, sb->userns, r, why, sizeof(why)))
+			die("%s", why);
 		if (o->src)
 			die_errno(r, "%s %s: mounting on %s", o->origin, o->src, o->dst);
 		die_errno(r, "%s: mounting %s", o->origin, o->dst);
@@ -273,6 +324,8 @@ void child_main(const struct sj_sandbox *sb)
 
 	if ((r = init_block_signals(&set)) < 0)
 		die_errno(r, "init: signals");
+	if (s->restart != SJ_RESTART_NO)
+		restart_init_run(sb, &set, fork_command);
 	/*
 	 * vfork(): COMMAND's process borrows our memory until its execve()
 	 * instead of copying our page tables and faulting in copies of every
@@ -295,7 +348,8 @@ void child_main(const struct sj_sandbox *sb)
 	for (size_t i = 0; sb->listen_host && i < s->listen.n; i++)
 		if (sb->listen_host[i].parent_fd >= 0)
 			close(sb->listen_host[i].parent_fd);
-	if (prctl(PR_SET_NAME, "sockjail-init", 0, 0, 0) < 0)
-		die_errno(-errno, "PR_SET_NAME");
+	/* In ps: "sockjail: init COMMAND...", not a second copy of sockjail's own line. */
+	if ((r = proc_title_set("sockjail-init", "init")) < 0)
+		die_errno(r, "PR_SET_NAME");
 	init_loop(sb, pid, &set);
 }

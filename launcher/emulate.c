@@ -31,6 +31,8 @@
 #include "cleanup.h"
 #include "fault.h"
 #include "landlock.h"
+#include "proc_title.h"
+#include "procfs.h"
 #include "util.h"
 
 static int parse_ids(const char *line, unsigned out[4])
@@ -112,7 +114,16 @@ int emulate_translate_ids(const char *uid_map, const char *gid_map, struct sj_em
 
 	for (int i = 0; i < 4; i++) {
 		unsigned u, g;
-		if (map_id(uid_map, t->uid[i], &u) < 0 || map_id(gid_map, t->gid[i], &g) < 0)
+		/*
+		 * No uid_map at all (root without CAP_SETFCAP, idmap.h): nobody
+		 * inside can change uid, so the target has the kuid the
+		 * executor has; -1 makes setresuid()/setfsuid() keep it.
+		 */
+		if (uid_map[0] == '\0')
+			u = (unsigned)-1;
+		else if (map_id(uid_map, t->uid[i], &u) < 0)
+			return -EINVAL;
+		if (map_id(gid_map, t->gid[i], &g) < 0)
 			return -EINVAL;
 		uid[i] = u;
 		gid[i] = g;
@@ -149,7 +160,7 @@ static bool same_ns(int fd, const char *self)
 static int read_proc(pid_t tid, const char *name, char *buf, size_t len)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, name);
+	snprintf(path, sizeof(path), "/proc/%d/%s", procfs_pid(tid), name);
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -170,7 +181,7 @@ int emulate_target_open(pid_t tid, struct sj_emulate_target *t)
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		*fds[i] = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
-		snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, names[i]);
+		snprintf(path, sizeof(path), "/proc/%d/%s", procfs_pid(tid), names[i]);
 		*fds[i] = open(path, (i < 2 ? O_PATH | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
 		if (*fds[i] < 0) {
 			r = -errno;
@@ -365,6 +376,8 @@ __attribute__((noreturn)) static void zygote(const struct sj_settings *s, int la
 	if ((fd > 0 && syscall(SYS_close_range, 0U, (unsigned)fd - 1, 0U) < 0) ||
 	    syscall(SYS_close_range, (unsigned)fd + 1, ~0U, 0U) < 0)
 		_exit(1);
+	/* In ps: "sockjail: executor COMMAND...", and so are the executors it vforks. */
+	proc_title_set("sockjail-exec", "executor");
 	for (;;) {
 		struct zy_request rq;
 		union {

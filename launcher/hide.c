@@ -221,7 +221,8 @@ void hide_snapshot_free(struct sj_hide_snapshot *snap)
 int hide_prepare(const struct sj_settings *s, const struct sj_mount_plan *plan, struct sj_hide_list *out)
 {
 	struct sj_hide_snapshot snap;
-	if (s->other_sockets == SJ_OTHER_SOCKETS_VISIBLE)
+	/* --gate-only has no mount namespace of its own to cover anything in. */
+	if (s->other_sockets == SJ_OTHER_SOCKETS_VISIBLE || s->gate_only)
 		return 0;
 	struct dir_cache fast = { 0 };
 	/* Abstract sockets are never covered: which scope applies does not matter here. */

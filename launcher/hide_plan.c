@@ -74,6 +74,15 @@ int hide_decide_path(const struct sj_settings *s, const struct sj_mount_plan *pl
 	const struct sj_mount_op *grant = NULL;
 	*f = (struct sj_sock_fate){ 0 };
 
+	/* No mount namespace: the sandbox sees the caller's tree, and nothing can be covered. */
+	if (s->gate_only) {
+		char *at = strdup(host_path);
+		if (!at)
+			return -ENOMEM;
+		*f = (struct sj_sock_fate){ SJ_REACH_VISIBLE, "--gate-only", NULL, at };
+		return 0;
+	}
+
 	/*
 	 * Seen through a bind: the user (or a --run-* grant) asked for this
 	 * source, so what lies beneath it stays reachable, at every path.

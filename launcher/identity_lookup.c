@@ -118,3 +118,54 @@ int identity_resolve(const struct sj_settings *s, uid_t caller_uid, gid_t caller
 	*out = id;
 	return 0;
 }
+
+/* Is id inside one of the ranges of a /proc/self/[ug]id_map? */
+static int id_mapped(const char *map, unsigned id, bool *mapped)
+{
+	_cleanup_fclose_ FILE *f = fopen(map, "re");
+	unsigned inside, outside, count;
+	if (!f)
+		return -errno;
+	*mapped = false;
+	while (fscanf(f, "%u %u %u", &inside, &outside, &count) == 3)
+		if (id >= inside && id - inside < count)
+			*mapped = true;
+	return 0;
+}
+
+int identity_check_here(const struct sj_identity *id, bool groups_explicit, char *err, size_t errlen)
+{
+	bool ok;
+	int r;
+	/*
+	 * set*id() and setgroups() take only ids mapped in our own user
+	 * namespace (nested in a container, often just 0): say so now, not
+	 * with EINVAL from inside the sandbox.
+	 */
+	if ((r = id_mapped("/proc/self/uid_map", id->uid, &ok)) < 0 && r != -ENOENT)
+		return r;
+	if (r == 0 && !ok) {
+		snprintf(err, errlen, "--uid: uid %u is not mapped in sockjail's user namespace (see /proc/self/uid_map)",
+			 (unsigned)id->uid);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i <= id->n_groups; i++) {
+		gid_t g = i == id->n_groups ? id->gid : id->groups[i];
+		if ((r = id_mapped("/proc/self/gid_map", g, &ok)) < 0 && r != -ENOENT)
+			return r;
+		if (r == 0 && !ok) {
+			snprintf(err, errlen, "%s: gid %u is not mapped in sockjail's user namespace (see /proc/self/gid_map)",
+				 i == id->n_groups ? "--gid" : "--groups", (unsigned)g);
+			return -EINVAL;
+		}
+	}
+	/* A user namespace made with setgroups "deny" keeps the groups it has. */
+	char buf[16] = "";
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/setgroups", "re");
+	if (groups_explicit && f && fgets(buf, sizeof(buf), f) && strncmp(buf, "deny", 4) == 0) {
+		snprintf(err, errlen, "--groups: supplementary groups cannot be set here (/proc/self/setgroups is "
+				      "\"deny\" in sockjail's user namespace); leave --groups out");
+		return -EPERM;
+	}
+	return 0;
+}

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "procfs.h"
 #include "util.h"
 
 int info_fd_check(const struct sj_settings *s, char *err, size_t errlen)
@@ -32,7 +33,7 @@ static int ns_inode(pid_t pid, const char *ns, uint64_t *ino)
 {
 	char path[64];
 	struct stat st;
-	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", procfs_pid(pid), ns);
 	if (stat(path, &st) < 0)
 		return -errno;
 	*ino = (uint64_t)st.st_ino;

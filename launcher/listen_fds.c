@@ -87,14 +87,40 @@ static int make_socket(const struct sj_sandbox *sb, size_t i, const struct sj_li
 		if (listen(fd, l->backlog) < 0)
 			return -errno;
 	}
-	/* Above the activation range, so placing them cannot clobber each other. */
 	int high = fcntl(fd, F_DUPFD_CLOEXEC, min_fd);
 	if (high < 0)
 		return -errno;
 	return high;
 }
 
-int listen_fds_setup(const struct sj_sandbox *sb, char ***envp, const char **step, const char **what)
+int listen_fds_open(const struct sj_sandbox *sb, int *fds, int min_fd, const char **step, const char **what)
+{
+	const struct sj_settings *s = sb->s;
+	int r;
+
+	for (size_t i = 0; i < s->listen.n; i++)
+		fds[i] = -1;
+	for (size_t i = 0; i < s->listen.n; i++) {
+		struct sj_listen_spec l;
+		*what = s->listen.v[i];
+		*step = "--listen";
+		if ((r = listen_spec_parse(s->listen.v[i], &l, NULL, 0)) < 0)
+			goto fail;
+		r = make_socket(sb, i, &l, min_fd, step);
+		listen_spec_free(&l);
+		if (r < 0)
+			goto fail;
+		fds[i] = r;
+	}
+	return 0;
+fail:
+	for (size_t i = 0; i < s->listen.n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return r;
+}
+
+int listen_fds_place(const struct sj_sandbox *sb, const int *fds, char ***envp, const char **step, const char **what)
 {
 	const struct sj_settings *s = sb->s;
 	int total = sb->n_inherited + (int)s->listen.n;
@@ -121,16 +147,10 @@ int listen_fds_setup(const struct sj_sandbox *sb, char ***envp, const char **ste
 		*step = "--listen";
 		if ((r = listen_spec_parse(s->listen.v[i], &l, NULL, 0)) < 0)
 			return r;
-		int fd = make_socket(sb, i, &l, LISTEN_FDS_START + total, step);
-		if (fd < 0) {
-			listen_spec_free(&l);
-			return fd;
-		}
 		int target = LISTEN_FDS_START + sb->n_inherited + (int)i;
 		/* dup2 clears O_CLOEXEC: this one is meant for COMMAND. */
 		*step = "dup2";
-		r = dup2(fd, target) < 0 ? -errno : 0;
-		close(fd);
+		r = dup2(fds[i], target) < 0 ? -errno : 0;
 		size_t add = strlen(l.fdname) + 2;
 		char *nn = realloc(names, names_len + add);
 		if (nn) {
@@ -156,6 +176,26 @@ int listen_fds_setup(const struct sj_sandbox *sb, char ***envp, const char **ste
 	if ((r = env_set(envp, "LISTEN_FDNAMES", names ? names : "")) < 0)
 		return r;
 	return total;
+}
+
+int listen_fds_setup(const struct sj_sandbox *sb, char ***envp, const char **step, const char **what)
+{
+	const struct sj_settings *s = sb->s;
+	int total = sb->n_inherited + (int)s->listen.n;
+	int r;
+
+	if (total == 0)
+		return 0;
+	_cleanup_free_ int *fds = calloc(s->listen.n + 1, sizeof(int));
+	if (!fds)
+		return -ENOMEM;
+	/* Above the activation range, so placing them cannot clobber each other. */
+	if ((r = listen_fds_open(sb, fds, LISTEN_FDS_START + total, step, what)) < 0)
+		return r;
+	r = listen_fds_place(sb, fds, envp, step, what);
+	for (size_t i = 0; i < s->listen.n; i++)
+		close(fds[i]);
+	return r;
 }
 
 int listen_fds_inherit(struct sj_sandbox *sb, char *err, size_t errlen)

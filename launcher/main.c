@@ -7,6 +7,7 @@
 #include "exposure.h"
 #include "kernel_features.h"
 #include "log.h"
+#include "proc_title.h"
 #include "profile.h"
 #include "settings.h"
 #include "spawn.h"
@@ -19,6 +20,7 @@ int main(int argc, char **argv)
 	char err[1024];
 	int status;
 
+	proc_title_init(argc, argv);
 	settings_init(&s);
 	s.var_run_is_run = var_run_is_run();
 	if (cli_parse(argc, argv, &s, &cli, err, sizeof(err)) < 0) {
@@ -59,6 +61,7 @@ int main(int argc, char **argv)
 		/* --learn allows and records what "abstract deny" would refuse. */
 		if (s.learn)
 			s.abstract = SJ_ABSTRACT_LOG;
+		proc_title_command(cli.command);
 		status = spawn_run(&s, cli.command);
 		break;
 	}

@@ -116,9 +116,19 @@ static int apply_one(const struct sj_mount_op *o, int src_fd)
 	case SJ_MOP_REMOUNT_RO:
 		return make_readonly(o->dst, false);
 	case SJ_MOP_SYSFS:
-		if (mount("sysfs", o->dst, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		if (mount("sysfs", o->dst, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0)
+			return 0;
+		/*
+		 * A container that masks paths under /sys makes the kernel refuse
+		 * a fresh sysfs in a user namespace. The documented fallback: the
+		 * container's own /sys, bound recursively and read-only, masks
+		 * included (so /sys/class/net lists the container's interfaces).
+		 */
+		if (errno != EPERM)
 			return -errno;
-		return 0;
+		if (mount(o->dst, o->dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return -errno;
+		return make_readonly(o->dst, true);
 	case SJ_MOP_PROC:
 		if (mount("proc", o->dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 			return -errno;

@@ -39,6 +39,12 @@ int mount_plan_build(const struct sj_settings *s, struct sj_mount_plan *plan)
 	struct sj_mount_plan p = { 0 };
 	int r;
 
+	/* --gate-only: no mount namespace, so nothing to mount. */
+	if (s->gate_only) {
+		*plan = p;
+		return 0;
+	}
+
 #define PUSH(...)                                                                                  \
 	do {                                                                                       \
 		if ((r = push(&p, (struct sj_mount_op){ __VA_ARGS__ })) < 0)                       \

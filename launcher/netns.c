@@ -41,6 +41,7 @@
 
 #include "caps.h"
 #include "cleanup.h"
+#include "procfs.h"
 
 static inline void nl_socket_freep(struct nl_sock **s)
 {
@@ -409,7 +410,7 @@ int netns_veth_setup(struct netns_veth *v, pid_t sandbox_pid, enum netns_veth_st
 	 * cannot have been reused even if it died: at worst the open fails.
 	 */
 	step = NETNS_VETH_OPEN;
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)sandbox_pid);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", procfs_pid(sandbox_pid));
 	if ((sandbox_netns = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		r = -errno;
 		goto fail;

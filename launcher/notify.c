@@ -36,6 +36,7 @@
 #include "fault.h"
 #include "learn.h"
 #include "log.h"
+#include "procfs.h"
 #include "sockaddr.h"
 #include "util.h"
 
@@ -144,7 +145,7 @@ int notify_new(const struct sj_notify_config *cfg, int listener, struct sj_notif
 	if (cfg->netns) {
 		n->netns = *cfg->netns;
 	} else {
-		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)cfg->sandbox_pid);
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", procfs_pid(cfg->sandbox_pid));
 		if (stat(path, &n->netns) < 0)
 			goto fail;
 	}
@@ -226,7 +227,7 @@ static void learn_run_path(struct sj_notify *n, pid_t tid, struct sj_strv *into,
 		memcpy(path, name, len);
 		path[len] = '\0';
 	} else {
-		snprintf(link, sizeof(link), "/proc/%d/cwd", (int)tid);
+		snprintf(link, sizeof(link), "/proc/%d/cwd", procfs_pid(tid));
 		ssize_t l = readlink(link, cwd, sizeof(cwd) / 2 - 1);
 		if (l <= 0)
 			return;
@@ -308,7 +309,7 @@ static void record(struct sj_notify *n, struct sj_audit_event *ev)
 static void read_comm(pid_t tid, char *buf, size_t len)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tid);
+	snprintf(path, sizeof(path), "/proc/%d/comm", procfs_pid(tid));
 	snprintf(buf, len, "?");
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

@@ -720,6 +720,14 @@ static int print_settings(FILE *out, const struct sj_settings *s)
 	if (!(word = ENUM_WORD(pid_words, s->pid)))
 		return -EINVAL;
 	profile_print_directive(out, "pid", word);
+	if (s->restart != SJ_RESTART_NO) {
+		static const char *const restart_words[] = { "no", "on-failure", "always" };
+		if (!(word = ENUM_WORD(restart_words, s->restart)))
+			return -EINVAL;
+		profile_print_directive(out, "restart", word);
+	}
+	if (s->restart_sec_ms != 1000)
+		print_linef(out, "restart-sec", "%u.%03u", s->restart_sec_ms / 1000, s->restart_sec_ms % 1000);
 	if (s->uid_name)
 		profile_print_directive(out, "uid", s->uid_name);
 	else if (s->uid_set)
@@ -730,6 +738,8 @@ static int print_settings(FILE *out, const struct sj_settings *s)
 		print_linef(out, "gid", "%u", (unsigned)s->gid);
 	if (s->userns)
 		profile_print_directive(out, "userns", NULL);
+	if (s->gate_only)
+		profile_print_directive(out, "gate-only", NULL);
 	if (s->quiet)
 		profile_print_directive(out, "quiet", NULL);
 	if (s->chdir && (r = profile_print_directive(out, "chdir", s->chdir)) < 0)

@@ -16,6 +16,7 @@
 #include "identity.h"
 #include "util.h"
 #include "listen_spec.h"
+#include "restart_policy.h"
 #include "veth_spec.h"
 
 #define A SJ_OPTF_ARG
@@ -26,7 +27,8 @@ const struct sj_option sj_options[] = {
 	{ "profile", 'p', SJ_OPT_PROFILE, A, "NAME|PATH", "load a profile (see sockjail.profile(5))" },
 	{ "check-profile", 0, SJ_OPT_CHECK_PROFILE, A, "PROFILE", "check a profile, print the effective policy" },
 	{ "print-filter", 0, SJ_OPT_PRINT_FILTER, 0, NULL, "print the seccomp filter the options produce" },
-	{ "net", 0, SJ_OPT_NET, A | F, "none|host|veth:H/P,S/P", "network namespace (default none: only lo)" },
+	{ "net", 0, SJ_OPT_NET, A | F, "none|host|veth:HOSTADDR/PREFIX,SANDBOXADDR/PREFIX[,name=IFNAME]",
+	  "network namespace (default none: only lo)" },
 	{ "run-socket", 0, SJ_OPT_RUN_SOCKET, A | F | L, "PATH", "expose a /run socket or directory read-only" },
 	{ "run-dir", 0, SJ_OPT_RUN_DIR, A | F | L, "PATH", "a writable /run directory for new sockets" },
 	{ "pathname-bind", 0, SJ_OPT_PATHNAME_BIND, A | F, "any|run-dirs", "where pathname sockets may be bound" },
@@ -38,12 +40,12 @@ const struct sj_option sj_options[] = {
 	{ "autobind", 0, SJ_OPT_AUTOBIND, A | F, "allow|deny", "kernel-chosen abstract names (default allow)" },
 	{ "abstract-connect", 0, SJ_OPT_ABSTRACT_CONNECT, A | F, "allow|deny", "reach abstract sockets made outside" },
 	{ "on-deny", 0, SJ_OPT_ON_DENY, A | F, "errno|kill", "refuse with EPERM or kill the sandbox" },
-	{ "listen", 0, SJ_OPT_LISTEN, A | F | L, "SPEC[,name=N][,mode=M][,backlog=B]", "pre-bind a socket, pass it as LISTEN_FDS" },
+	{ "listen", 0, SJ_OPT_LISTEN, A | F | L, "SPEC[,name=FDNAME][,mode=OCTAL][,backlog=N]", "pre-bind a socket, pass it as LISTEN_FDS" },
 	{ "uid", 0, SJ_OPT_UID, A | F, "USER|UID", "run COMMAND as USER (with its groups) or UID" },
 	{ "gid", 0, SJ_OPT_GID, A | F, "GROUP|GID", "run COMMAND with this primary group" },
 	{ "cap-keep", 0, SJ_OPT_CAP_KEEP, A | F | L, "CAP[,CAP...]", "capabilities COMMAND keeps (default none)" },
 	{ "userns", 0, SJ_OPT_USERNS, F, NULL, "use a user namespace even as root" },
-	{ "pid", 0, SJ_OPT_PID, A | F, "host|private", "host: do not unshare the PID namespace" },
+	{ "pid", 0, SJ_OPT_PID, A | F, "private|host", "host: do not unshare the PID namespace" },
 	{ "chdir", 0, SJ_OPT_CHDIR, A | F, "DIR", "working directory of COMMAND" },
 	{ "setenv", 0, SJ_OPT_SETENV, A | F | L, "NAME=VALUE", "set an environment variable" },
 	{ "unsetenv", 0, SJ_OPT_UNSETENV, A | F | L, "NAME", "remove an environment variable" },
@@ -53,7 +55,7 @@ const struct sj_option sj_options[] = {
 	{ "learn", 0, SJ_OPT_LEARN, A, "FILE", "write a profile allowing what COMMAND used" },
 	{ "features", 0, SJ_OPT_FEATURES, 0, NULL, "kernel features sockjail uses or lacks" },
 	/* Services. */
-	{ "groups", 0, SJ_OPT_GROUPS, A | F, "G[,G...]", "supplementary groups (names or numbers)" },
+	{ "groups", 0, SJ_OPT_GROUPS, A | F, "GROUP[,GROUP...]", "supplementary groups (names or numbers)" },
 	{ "wait", 0, SJ_OPT_WAIT, A | F, "command|all", "end with COMMAND, or with the last process" },
 	{ "info-fd", 0, SJ_OPT_INFO_FD, A, "FD", "write pids and namespaces as JSON to FD" },
 	{ "notify", 0, SJ_OPT_NOTIFY, A | F, "relay|none", "relay sd_notify(3) to $NOTIFY_SOCKET" },
@@ -61,6 +63,10 @@ const struct sj_option sj_options[] = {
 	{ "show-socket", 0, SJ_OPT_SHOW_SOCKET, A | F | L, "PATH", "keep a socket (or directory) outside /run" },
 	{ "exposure", 0, SJ_OPT_EXPOSURE, 0, NULL, "print what a sandbox could reach, then exit" },
 	{ "json", 0, SJ_OPT_JSON, 0, NULL, "--exposure as one JSON document" },
+	{ "gate-only", 0, SJ_OPT_GATE_ONLY, F, NULL, "no namespaces: bind gate, Landlock, caps only" },
+	/* Restarts (issue 16). */
+	{ "restart", 0, SJ_OPT_RESTART, A | F, "no|on-failure|always", "start COMMAND again when it exits" },
+	{ "restart-sec", 0, SJ_OPT_RESTART_SEC, A | F, "SECONDS", "wait before a restart (default 1)" },
 	{ "help", 'h', SJ_OPT_HELP, 0, NULL, "show this help" },
 	{ "version", 0, SJ_OPT_VERSION, 0, NULL, "show the version" },
 	{ NULL, 0, 0, 0, NULL, NULL },
@@ -88,7 +94,7 @@ const struct sj_option *settings_option_by_id(int id)
 
 void settings_init(struct sj_settings *s)
 {
-	*s = (struct sj_settings){ .info_fd = -1 };
+	*s = (struct sj_settings){ .info_fd = -1, .restart_sec_ms = 1000 };
 }
 
 void strv_free(struct sj_strv *v)
@@ -143,7 +149,7 @@ void settings_free(struct sj_settings *s)
 	free(s->uid_name);
 	free(s->gid_name);
 	strv_free(&s->groups);
-	*s = (struct sj_settings){ .info_fd = -1 };
+	*s = (struct sj_settings){ .info_fd = -1, .restart_sec_ms = 1000 };
 }
 
 /* path is dir or lies beneath it; both absolute and normalised. */
@@ -367,11 +373,13 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 			if ((r = set_string(&s->net_veth, arg + 5)) < 0)
 				return r;
 			s->net = SJ_NET_VETH;
+			s->net_private_set = true;
 			return 0;
 		}
 		if ((r = choose(arg, net_words, &v, err, errlen)) < 0)
 			return fail(err, errlen, r, "expected none, host or veth:HOSTADDR/PREFIX,SANDBOXADDR/PREFIX");
 		s->net = v == 0 ? SJ_NET_NONE : SJ_NET_HOST;
+		s->net_private_set |= s->net == SJ_NET_NONE;
 		free(s->net_veth);
 		s->net_veth = NULL;
 		return 0;
@@ -474,6 +482,7 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 		if ((r = choose(arg, pid_words, &v, err, errlen)) < 0)
 			return r;
 		s->pid = (enum sj_pid)v;
+		s->pid_private_set |= s->pid == SJ_PID_PRIVATE;
 		return 0;
 	case SJ_OPT_CHDIR:
 		if (arg[0] == '\0')
@@ -487,6 +496,12 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 		return push_env(s, SJ_ENV_CLEAR, NULL, err, errlen);
 	case SJ_OPT_QUIET:
 		s->quiet = true;
+		return 0;
+	case SJ_OPT_GATE_ONLY:
+		/* sockjail's own network and PID namespaces, as with --net host --pid host. */
+		s->gate_only = true;
+		s->net = SJ_NET_HOST;
+		s->pid = SJ_PID_HOST;
 		return 0;
 	case SJ_OPT_AUDIT:
 	case SJ_OPT_LEARN:
@@ -505,6 +520,18 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 		if ((r = check_abs_path(arg, err, errlen)) < 0)
 			return r;
 		return strv_push(&s->show_sockets, arg);
+	case SJ_OPT_RESTART:
+		if ((r = restart_parse_policy(arg, &v)) < 0)
+			return fail(err, errlen, r, "expected no, on-failure or always");
+		s->restart = (enum sj_restart)v;
+		return 0;
+	case SJ_OPT_RESTART_SEC: {
+		unsigned ms;
+		if ((r = restart_parse_seconds(arg, &ms)) < 0)
+			return fail(err, errlen, r, "expected seconds from 0 to 3600, e.g. 1 or 0.25");
+		s->restart_sec_ms = ms;
+		return 0;
+	}
 	default:
 		return fail(err, errlen, -EINVAL, "not a setting");
 	}
@@ -532,9 +559,31 @@ int settings_validate(const struct sj_settings *s, char *err, size_t errlen)
 			return fail(err, errlen, -EINVAL, "--listen %s: the socket must be inside a --run-dir",
 				    s->listen.v[i]);
 	}
+	if (s->gate_only) {
+		const char *need = s->run_sockets.n ? "--run-socket"
+				   : s->run_dirs.n  ? "--run-dir"
+				   : s->n_mounts    ? (s->mounts[0].kind == SJ_MOUNT_TMPFS ? "--tmpfs"
+						       : s->mounts[0].kind == SJ_MOUNT_BIND ? "--bind"
+											    : "--ro-bind")
+				   : s->net_private_set ? "--net none|veth"
+				   : s->pid_private_set ? "--pid private"
+				   : s->userns	    ? "--userns"
+				   : s->other_sockets_set && s->other_sockets == SJ_OTHER_SOCKETS_HIDDEN ? "--other-sockets hidden"
+						    : NULL;
+		if (need)
+			return fail(err, errlen, -EINVAL,
+				    "--gate-only: %s needs a namespace of its own, which --gate-only does not create",
+				    need);
+	}
 	if (s->wait == SJ_WAIT_ALL && s->pid == SJ_PID_HOST)
 		return fail(err, errlen, -EINVAL,
 			    "--wait all: needs the sandbox's own PID namespace to find the processes; drop --pid host");
+	if (s->restart != SJ_RESTART_NO && (s->pid == SJ_PID_HOST || s->gate_only))
+		return fail(err, errlen, -EINVAL, "--restart: restarts are run by the sandbox's own init; drop %s",
+			    s->gate_only ? "--gate-only" : "--pid host");
+	if (s->restart != SJ_RESTART_NO && s->wait == SJ_WAIT_ALL)
+		return fail(err, errlen, -EINVAL,
+			    "--restart: a restart ends what the previous COMMAND left; drop --wait all");
 	if (s->learn && s->abstract != SJ_ABSTRACT_LOG && s->abstract != SJ_ABSTRACT_DENY)
 		return fail(err, errlen, -EINVAL, "--learn %s: cannot be combined with --abstract allow", s->learn);
 	return 0;

@@ -32,6 +32,7 @@
 #include "hide.h"
 #include "hostpath.h"
 #include "identity_lookup.h"
+#include "idmap.h"
 #include "info_fd.h"
 #include "landlock.h"
 #include "learn.h"
@@ -42,37 +43,38 @@
 #include "netns.h"
 #include "notify.h"
 #include "proc_policy.h"
+#include "procfs.h"
+#include "restart_report.h"
+#include "run_socket_follow.h"
+#include "sdnotify_relay.h"
 #include "sandbox.h"
 #include "seccomp_filter.h"
+#include "startup_errors.h"
 #include "util.h"
 
 extern char **environ;
 
-static int write_id_maps(pid_t pid, const struct sj_sandbox *sb)
+/* Writes the planned maps; on failure *step names the file that refused. */
+static int write_id_maps(pid_t pid, const struct sj_id_plan *ids, const struct sj_sandbox *sb, const char **step)
 {
-	char path[64], map[128];
+	char path[64];
 	int r;
 
-	if (sb->caller_uid != 0) {
-		/* An unprivileged writer maps one id, and must give up setgroups first. */
-		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+	if (ids->setgroups_deny) {
+		*step = "setgroups";
+		snprintf(path, sizeof(path), "/proc/%d/setgroups", procfs_pid(pid));
 		if ((r = write_file(path, "deny")) < 0 && r != -ENOENT)
 			return r;
-		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->uid, (unsigned)sb->caller_uid);
-	} else if (sb->uid != 0) {
-		snprintf(map, sizeof(map), "0 0 1\n%u %u 1\n", (unsigned)sb->uid, (unsigned)sb->uid);
-	} else {
-		snprintf(map, sizeof(map), "0 0 1\n");
 	}
-	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
-	if ((r = write_file(path, map)) < 0)
+	*step = "uid_map";
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", procfs_pid(pid));
+	if (!ids->uid_unmapped && (r = write_file(path, ids->uid_map)) < 0)
 		return r;
-	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
-	if (sb->caller_uid != 0) {
-		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->gid, (unsigned)sb->caller_gid);
-		return write_file(path, map);
-	}
-	/* Root maps the supplementary groups too, or setgroups() fails with EINVAL. */
+	*step = "gid_map";
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", procfs_pid(pid));
+	if (ids->setgroups_deny)
+		return write_file(path, ids->gid_map);
+	/* Root with CAP_SETGID maps the supplementary groups too, or setgroups() fails with EINVAL. */
 	_cleanup_free_ char *gmap = malloc(340 * 24);
 	if (!gmap)
 		return -ENOMEM;
@@ -92,10 +94,11 @@ static int block_forwarded_signals(sigset_t *set, sigset_t *old)
 }
 
 /* The sandbox as clone3() builds it; returns the child's pid and a pidfd. */
-static pid_t clone_sandbox(const struct sj_sandbox *sb, int *pidfd)
+static pid_t clone_sandbox(const struct sj_sandbox *sb, int *pidfd, bool *used_clone2)
 {
 	const struct sj_settings *s = sb->s;
-	uint64_t flags = CLONE_NEWNS | CLONE_PIDFD;
+	/* --gate-only: a plain fork (the settings made net and pid "host"). */
+	uint64_t flags = CLONE_PIDFD | (s->gate_only ? 0 : CLONE_NEWNS);
 	if (s->net != SJ_NET_HOST)
 		flags |= CLONE_NEWNET;
 	if (s->pid != SJ_PID_HOST)
@@ -114,8 +117,10 @@ static pid_t clone_sandbox(const struct sj_sandbox *sb, int *pidfd)
 	 * NULL stack forks the same way, and returns the pidfd through the
 	 * parent_tid argument.
 	 */
-	if (pid < 0 && errno == ENOSYS)
+	if (pid < 0 && errno == ENOSYS) {
+		*used_clone2 = true;
 		pid = syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, pidfd, NULL, 0UL);
+	}
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
@@ -152,7 +157,11 @@ struct supervisor {
 	struct sj_notify *notify;
 	struct stat netns; /* the sandbox's network namespace, for notify */
 	struct netns_veth veth; /* --net veth: its host end is deleted in cleanup() */
+	struct sj_id_caller caller; /* euid, egid and capabilities, for the id plan and its errors */
+	struct sj_id_plan ids;
 	struct sj_info info;         /* --info-fd */
+	struct sj_follow *follow;    /* --run-socket follows its service */
+	struct sj_sdnotify_relay relay; /* NOTIFY_SOCKET */
 };
 
 /*
@@ -275,8 +284,9 @@ int spawn_check_run_sockets(const struct sj_settings *s, bool warn_only)
 }
 
 /* Names are looked up now, while NSS can still reach nscd, sssd or userdbd. */
-static int prepare_identity(struct sj_sandbox *sb, const struct sj_settings *s)
+static int prepare_identity(struct supervisor *sv, const struct sj_settings *s)
 {
+	struct sj_sandbox *sb = &sv->sb;
 	struct sj_identity id;
 	char err[512];
 	int r = identity_resolve(s, sb->caller_uid, sb->caller_gid, &id, err, sizeof(err));
@@ -284,19 +294,31 @@ static int prepare_identity(struct sj_sandbox *sb, const struct sj_settings *s)
 		log_error("%s", err);
 		return r;
 	}
+	if (sb->caller_uid == 0 && (r = identity_check_here(&id, s->groups_set, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		identity_free(&id);
+		return r;
+	}
 	sb->uid = id.uid;
 	sb->gid = id.gid;
 	sb->groups = TAKE_PTR(id.groups);
 	sb->n_groups = id.n_groups;
-	sb->set_groups = !(sb->userns && sb->caller_uid != 0);
+	/* Which ids the user namespace maps, and whether setgroups(2) is possible (idmap.h). */
+	if ((r = idmap_plan(&sv->caller, s->userns, s->gate_only, sb->uid, sb->gid, &sv->ids, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	sb->uid_unmapped = sv->ids.uid_unmapped;
+	sb->userns = sv->ids.userns;
+	sb->set_groups = sv->ids.set_groups;
 	/*
-	 * Rootless, setgroups(2) is denied and only the caller's gid is
-	 * mapped: groups asked for explicitly cannot be had. Those the user
-	 * database brings with --uid USER are left out, as documented.
+	 * Without setgroups(2) (setgroups denied in the user namespace, or
+	 * no CAP_SETGID) groups asked for explicitly cannot be had. Those the
+	 * user database brings with --uid USER are left out, as documented.
 	 */
 	if (!sb->set_groups && s->groups_set) {
-		log_error("--groups: supplementary groups need root (in an unprivileged user namespace "
-			  "setgroups(2) is denied); leave --groups out or run sockjail as root");
+		log_error("--groups: supplementary groups need root with CAP_SETGID (in an unprivileged user "
+			  "namespace setgroups(2) is denied); leave --groups out or run sockjail as root");
 		return -EPERM;
 	}
 	if (!sb->set_groups)
@@ -312,11 +334,23 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 
 	sb->s = s;
 	sb->command = command;
+	/* Every /proc/<pid> below names our processes by their number in this /proc. */
+	if (procfs_init() == SJ_PROCFS_FOREIGN) {
+		log_error("/proc does not show sockjail itself (no /proc/self: it is missing, or mounted for a "
+			  "PID namespace that cannot see sockjail's), so no process of the sandbox can be found "
+			  "there: mount a /proc for sockjail's PID namespace (unshare --pid --fork --mount-proc)");
+		return -ESRCH;
+	}
 	sb->sync[0] = sb->sync[1] = -1;
 	sb->caller_uid = geteuid();
 	sb->caller_gid = getegid();
-	sb->userns = s->userns || !caps_effective_has(CAP_SYS_ADMIN);
-	if ((r = prepare_identity(sb, s)) < 0)
+	sv->caller = (struct sj_id_caller){ .euid = sb->caller_uid,
+					    .egid = sb->caller_gid,
+					    .cap_sys_admin = caps_effective_has(CAP_SYS_ADMIN),
+					    .cap_setuid = caps_effective_has(CAP_SETUID),
+					    .cap_setgid = caps_effective_has(CAP_SETGID),
+					    .cap_setfcap = caps_effective_has(CAP_SETFCAP) };
+	if ((r = prepare_identity(sv, s)) < 0)
 		return r;
 	if (!getcwd(sb->cwd, sizeof(sb->cwd)))
 		sb->cwd[0] = '\0';
@@ -366,10 +400,33 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 			     "--other-sockets visible does without");
 		return r;
 	}
+	/* The cover is a file made in the sandbox's user namespace: an unmapped uid cannot (EOVERFLOW). */
+	if (sb->uid_unmapped && sb->hide.n) {
+		log_error("--other-sockets hidden: root without CAP_SETFCAP gets an unmapped uid in the sandbox's "
+			  "user namespace, which cannot make the cover for %s; give sockjail CAP_SETFCAP, or pass "
+			  "--other-sockets visible",
+			  sb->hide.v[0].path);
+		return -EPERM;
+	}
+	/* An unmapped uid cannot create a mount point in the sandbox's own tmpfs (EOVERFLOW). */
+	for (size_t i = 0; sb->uid_unmapped && i < sb->plan.n; i++) {
+		if (sb->plan.ops[i].create_dst) {
+			log_error("%s %s: root without CAP_SETFCAP gets an unmapped uid in the sandbox's user "
+				  "namespace, which cannot create its mount point; give sockjail CAP_SETFCAP "
+				  "(a container: --cap-add SETFCAP)",
+				  sb->plan.ops[i].origin, sb->plan.ops[i].dst);
+			return -EPERM;
+		}
+	}
 	if (!(sb->envp = env_build(environ, s))) {
 		log_errno(-ENOMEM, "environment");
 		return -ENOMEM;
 	}
+	if ((r = sdnotify_relay_prepare(&sv->relay, s, &sb->envp, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	sb->sdnotify = &sv->relay;
 
 	/* What must exist on the host is checked now, not half-way through. */
 	for (size_t i = 0; i < s->n_mounts; i++) {
@@ -403,6 +460,13 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	}
 	if ((r = prepare_host_paths(sv, s)) < 0)
 		return r;
+	/* The --run-sockets' symlink-free paths come first in sv->pinned. */
+	if ((r = run_socket_follow_new(s, (const char *const *)sv->pinned.v, sv->root_fd, &sv->follow, err,
+				       sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	sb->follow_dirs = run_socket_follow_dirs(sv->follow, &sb->n_follow_dirs);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sb->sync) < 0) {
 		r = -errno;
 		log_errno(r, "socketpair");
@@ -440,6 +504,12 @@ static int serve(struct supervisor *sv)
 		pfds[n++] = (struct pollfd){ .fd = sv->sigfd, .events = POLLIN };
 		if (sync_fd >= 0)
 			pfds[n++] = (struct pollfd){ .fd = sync_fd, .events = POLLIN };
+		int follow_fd = run_socket_follow_fd(sv->follow);
+		size_t follow_at = n;
+		if (follow_fd >= 0)
+			pfds[n++] = (struct pollfd){ .fd = follow_fd, .events = POLLIN };
+		size_t relay_at = n;
+		n += sdnotify_relay_pollfd(&sv->relay, &pfds[n]);
 		size_t first_notify = n;
 		if (sv->notify)
 			n += notify_pollfds(sv->notify, pfds + n, ARRAY_SIZE(pfds) - n);
@@ -460,17 +530,27 @@ static int serve(struct supervisor *sv)
 				sv->notify = NULL;
 			}
 		}
+		if (follow_fd >= 0 && (pfds[follow_at].revents & POLLIN))
+			run_socket_follow_dispatch(sv->follow);
+		if (relay_at < first_notify && pfds[relay_at].revents)
+			sdnotify_relay_dispatch(&sv->relay);
 		if (pfds[1].revents & POLLIN)
 			forward_signal(sv);
 		if (sync_fd >= 0 && pfds[2].revents) {
 			pid_t command_pid = 0;
-			int listener = recv_fd_pid(sync_fd, &command_pid), ri;
-			close(sync_fd);
+			int listener = restart_report_receive(sync_fd, sb->s, sv->audit, sv->follow, &command_pid), ri;
+			/* --restart: each new COMMAND sends its listener; init, restart records. */
+			if (listener != -EAGAIN && (listener < 0 || sb->s->restart == SJ_RESTART_NO)) {
+				close(sync_fd);
+				sync_fd = sb->sync[0] = -1;
+			}
 			/* COMMAND's process sent it: it runs now, and the kernel named its pid. */
 			if (listener >= 0 && (ri = info_fd_write(&sv->info, command_pid)) < 0)
 				log_errno(ri, "--info-fd %d", sb->s->info_fd);
-			sync_fd = sb->sync[0] = -1;
 			if (listener >= 0) {
+				/* The previous COMMAND's: init killed every process under it. */
+				notify_free(sv->notify);
+				sv->notify = NULL;
 				struct sj_notify_config cfg = {
 					.s = sb->s,
 					.landlock_abi = sb->landlock_abi,
@@ -495,6 +575,8 @@ static int serve(struct supervisor *sv)
 				break;
 			}
 			status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+			/* A READY=1 sent just before the end still reaches systemd. */
+			sdnotify_relay_dispatch(&sv->relay);
 			break;
 		}
 	}
@@ -520,6 +602,8 @@ static void cleanup(struct supervisor *sv)
 	for (int i = 0; i < 2; i++)
 		if (sv->sb.sync[i] >= 0)
 			close(sv->sb.sync[i]);
+	run_socket_follow_free(sv->follow);
+	sv->follow = NULL;
 	/* Only through the fds kept since the walks, only what sockjail made. */
 	listen_fds_host_cleanup(&sv->sb);
 	hostpath_made_remove(&sv->made);
@@ -540,11 +624,13 @@ static void cleanup(struct supervisor *sv)
 	free(sv->sb.groups);
 	if (sv->info.fd >= 0)
 		close(sv->info.fd);
+	sdnotify_relay_free(&sv->relay);
 }
 
 int spawn_run(const struct sj_settings *s, char **command)
 {
-	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .root_fd = -1, .sb.sync = { -1, -1 }, .info.fd = -1 };
+	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .root_fd = -1, .sb.sync = { -1, -1 }, .info.fd = -1,
+				 .relay = SJ_SDNOTIFY_RELAY_INIT };
 	sigset_t set, old;
 	int r, status = SJ_EXIT_FAILURE;
 
@@ -560,12 +646,19 @@ int spawn_run(const struct sj_settings *s, char **command)
 	}
 	if (prepare(&sv, s, command) < 0)
 		goto out;
-	pid_t pid = clone_sandbox(&sv.sb, &sv.pidfd);
+	bool used_clone2 = false;
+	pid_t pid = clone_sandbox(&sv.sb, &sv.pidfd, &used_clone2);
 	if (pid < 0) {
-		log_errno(pid, "creating the sandbox's namespaces (clone3)");
+		struct sj_startup_probe probe;
+		char why[768];
+		startup_probe(&probe);
+		probe.in_userns_clone = sv.sb.userns;
+		startup_explain_clone(&probe, used_clone2, !s->gate_only, pid, why, sizeof(why));
+		log_error("%s", why);
 		goto out;
 	}
 	sv.pid = pid;
+	run_socket_follow_attach(sv.follow, sv.pidfd, sv.sb.userns);
 	close(sv.sb.sync[1]);
 	sv.sb.sync[1] = -1;
 	/*
@@ -574,7 +667,7 @@ int spawn_run(const struct sj_settings *s, char **command)
 	 * quick as true may be gone, and /proc/<pid>/ns with it.
 	 */
 	char ns_path[64];
-	snprintf(ns_path, sizeof(ns_path), "/proc/%d/ns/net", (int)pid);
+	snprintf(ns_path, sizeof(ns_path), "/proc/%d/ns/net", procfs_pid(pid));
 	if (stat(ns_path, &sv.netns) < 0) {
 		log_errno(-errno, "%s", ns_path);
 		goto out;
@@ -583,8 +676,10 @@ int spawn_run(const struct sj_settings *s, char **command)
 		log_errno(r, "--info-fd: reading the sandbox's namespaces");
 		goto out;
 	}
-	if (sv.sb.userns && (r = write_id_maps(pid, &sv.sb)) < 0) {
-		log_errno(r, "writing the user namespace's id maps");
+	const char *map_step = "";
+	if (sv.sb.userns && (r = write_id_maps(pid, &sv.ids, &sv.sb, &map_step)) < 0) {
+		const char *why = idmap_explain(&sv.caller, map_step, r);
+		log_error("writing the user namespace's %s: %s%s%s", map_step, strerror(-r), why[0] ? ": " : "", why);
 		goto out;
 	}
 	/* The child waits for "g" before it brings lo up: eth0 is ready by then. */
@@ -595,6 +690,10 @@ int spawn_run(const struct sj_settings *s, char **command)
 	}
 	if ((r = write_all(sv.sb.sync[0], "g", 1)) < 0) {
 		log_errno(r, "starting the sandbox");
+		goto out;
+	}
+	if ((r = sdnotify_relay_start(&sv.relay, pid)) < 0) {
+		log_errno(r, "NOTIFY_SOCKET: taking over the relay's socket");
 		goto out;
 	}
 	status = serve(&sv);

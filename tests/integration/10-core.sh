@@ -494,7 +494,8 @@ t_signals_forwarded() {
 	for sig in HUP INT QUIT TERM USR1 USR2 WINCH; do
 		rm -f "$SJ_TMP/ready"
 		# A background job of a script starts with INT and QUIT ignored.
-		env --default-signal=INT,QUIT "$SOCKJAIL" -- sh -c \
+		# -q: the sleep it leaves behind is killed without a report line.
+		env --default-signal=INT,QUIT "$SOCKJAIL" -q -- sh -c \
 			"trap 'echo got $sig; exit 3' $sig; touch '$SJ_TMP/ready'; sleep 30 & wait" \
 			>"$SJ_TMP/out" 2>&1 &
 		local sjpid=$!

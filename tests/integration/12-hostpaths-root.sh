@@ -4,6 +4,8 @@
 # race, and a --run-socket swapped between the check and the mount. See
 # 12-hostpaths.sh for the rest, as root and rootless.
 SJ_MODES="root"
+# Hundreds of sockjail runs, sanitized ones too, on a busy machine.
+SJ_TIMEOUT="900"
 
 . "$SJ_TESTDIR/hostpath-lib.sh"
 

@@ -346,8 +346,9 @@ t_race_flip_sun_path() {
 	require_helpers racebind
 	local dir=$SJ_RUNTMP/race
 	mkdir -p "$dir"
-	# Control: the flipping works; without a gate both kinds get bound.
-	run "$H/racebind" -n 2000 "$dir/s"
+	# Control: the flipping works; without a gate both kinds get bound. Enough
+	# binds that the flipper gets a CPU while they run on a loaded machine.
+	run "$H/racebind" -n 50000 -T 20 "$dir/s"
 	expect_eq "$rc" 0 "control: $(result)"
 	[ "$(field pathname)" -gt 0 ] || fail "control: no pathname bind: $(result)"
 

@@ -4,5 +4,8 @@
 # file: launcher/notify.c
 # tests: 22-gate-guard.sh:t_race_allowed_vs_refused_abstract
 # modes: root
-/err = bind(sock, (const struct sockaddr \*)buf/i\
-		if (kind == SJ_ADDR_ABSTRACT) { record(n, &p.ev); respond_continue(n, id); return 0; }
+# (Two anchors: handle() before and after its split into intake/decision/perform.)
+/err = bind(sock, (const struct sockaddr \*)buf,/i\
+		if (strcmp(p.ev.kind, "abstract") == 0) { record(n, &p.ev); respond_continue(n, id); return 0; }
+/err = bind(sock, (const struct sockaddr \*)c\.buf,/i\
+			if (strcmp(p.ev.kind, "abstract") == 0) { record(n, &p.ev); respond_continue(n, c.id); return 0; }

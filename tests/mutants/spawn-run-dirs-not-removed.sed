@@ -2,4 +2,4 @@
 # file: launcher/spawn.c
 # tests: 11-core-root.sh:t_run_dir_created_owned_removed
 # modes: root
-/^[[:space:]]*created_dirs_remove(&sv->dirs);/d
+/^[[:space:]]*hostpath_made_remove(&sv->made);/d

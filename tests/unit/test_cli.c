@@ -143,7 +143,7 @@ static void test_option_table(void **state)
 			assert_int_not_equal(o->id, p->id);
 		}
 	}
-	assert_int_equal(n, 39);
+	assert_int_equal(n, 42);
 	assert_int_equal(settings_option_by_name("quiet")->short_name, 'q');
 	assert_int_equal(settings_option_by_name("profile")->short_name, 'p');
 	assert_int_equal(settings_option_by_name("help")->short_name, 'h');
@@ -200,6 +200,8 @@ static const struct words valid_cases[] = {
 	{ { "-q", "--", "true" } },
 	{ { "--audit", "-", "--", "true" } },
 	{ { "--learn", "/tmp/learned.profile", "--", "true" } },
+	{ { "--restart", "on-failure", "--", "true" } },
+	{ { "--restart-sec", "0.5", "--", "true" } },
 	{ { "--print-filter" } },
 	{ { "--other-sockets", "visible", "--", "true" } },
 	{ { "--show-socket", "/tmp/.X11-unix", "--", "true" } },
@@ -209,6 +211,9 @@ static const struct words valid_cases[] = {
 	{ { "--help" } },
 	{ { "-h" } },
 	{ { "--version" } },
+	{ { "--gate-only", "--", "true" } },
+	{ { "--gate-only", "--net", "host", "--pid", "host", "--listen", "tcp:127.0.0.1:8080", "--", "true" } },
+	{ { "--net", "host", "--gate-only", "--", "true" } },
 };
 
 struct bad_case {
@@ -275,16 +280,39 @@ static const struct bad_case bad_cases[] = {
 	{ { { "--learn", "", "--", "true" } }, "--learn '': empty file name" },
 	{ { { "--learn", "/tmp/p", "--abstract", "allow", "--", "true" } },
 	  "--learn /tmp/p: cannot be combined with --abstract allow" },
+	{ { { "--restart", "yes", "--", "true" } }, "--restart yes: expected no, on-failure or always" },
+	{ { { "--restart-sec", "1s", "--", "true" } }, "--restart-sec 1s: expected seconds from 0 to 3600, e.g. 1 or 0.25" },
+	{ { { "--restart", "always", "--pid", "host", "--", "true" } },
+	  "--restart: restarts are run by the sandbox's own init; drop --pid host" },
 	{ { { "--print-filter=1" } }, "--print-filter takes no argument" },
 	{ { { "--print-filter", "--", "ls" } }, "unexpected argument 'ls' after --print-filter" },
 	{ { { "--other-sockets", "shown", "--", "true" } }, "--other-sockets shown: expected hidden or visible" },
 	{ { { "--show-socket", "tmp/x", "--", "true" } }, "--show-socket tmp/x: path must be absolute" },
 	{ { { "--exposure", "--print-filter" } }, "--print-filter cannot be combined with --exposure" },
 	{ { { "--json", "--", "true" } }, "--json goes with --exposure (sockjail --exposure --json [OPTION...])" },
+	{ { { "--gate-only", "--other-sockets", "hidden", "--", "true" } },
+	  "--gate-only: --other-sockets hidden needs a namespace of its own, which --gate-only does not create" },
 	{ { { "--help=1" } }, "--help takes no argument" },
 	{ { { "--features", "--", "ls" } }, "unexpected argument 'ls' after --features" },
 	{ { { "--features", "--print-filter" } }, "--print-filter cannot be combined with --features" },
 	{ { { "--version=1" } }, "--version takes no argument" },
+	{ { { "--gate-only=1", "--", "true" } }, "--gate-only takes no argument" },
+	{ { { "--gate-only", "--run-dir", "/run/app", "--", "true" } },
+	  "--gate-only: --run-dir needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--run-socket", "/run/x", "--gate-only", "--", "true" } },
+	  "--gate-only: --run-socket needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--gate-only", "--tmpfs", "/tmp", "--", "true" } },
+	  "--gate-only: --tmpfs needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--gate-only", "--ro-bind", "/usr", "--", "true" } },
+	  "--gate-only: --ro-bind needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--net", "none", "--gate-only", "--", "true" } },
+	  "--gate-only: --net none|veth needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--gate-only", "--net", "veth:10.0.0.1/24,10.0.0.2/24", "--", "true" } },
+	  "--gate-only: --net none|veth needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--gate-only", "--pid", "private", "--", "true" } },
+	  "--gate-only: --pid private needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--userns", "--gate-only", "--", "true" } },
+	  "--gate-only: --userns needs a namespace of its own, which --gate-only does not create" },
 };
 
 /* The tables above name every option but the two that read profiles. */
@@ -364,6 +392,8 @@ static void test_defaults(void **state)
 	assert_int_equal(c->s.cap_keep, 0);
 	assert_false(c->s.userns);
 	assert_int_equal(c->s.pid, SJ_PID_PRIVATE);
+	assert_int_equal(c->s.restart, SJ_RESTART_NO);
+	assert_int_equal(c->s.restart_sec_ms, 1000);
 	assert_null(c->s.chdir);
 	assert_int_equal(c->s.n_env, 0);
 	assert_false(c->s.quiet);
@@ -781,6 +811,9 @@ static void test_identity_and_process(void **state)
 	/* --learn records under log, and under deny (the default) too. */
 	PARSE_OK(c, "--learn", "/tmp/p", "--abstract", "log", "true");
 	PARSE_OK(c, "--learn", "/tmp/p", "--abstract", "deny", "true");
+	PARSE_OK(c, "--restart", "always", "--restart-sec", "0.25", "true");
+	assert_int_equal(c->s.restart, SJ_RESTART_ALWAYS);
+	assert_int_equal(c->s.restart_sec_ms, 250);
 }
 
 static void test_env_keeps_order(void **state)
@@ -975,7 +1008,7 @@ static void test_missing_argument(void **state)
 	REFUSED(c, "-p needs an argument", "-p");
 	REFUSED(c, "-p needs an argument", "-qp");
 	/* The next word is the argument, whatever it looks like, except "--". */
-	REFUSED(c, "--net needs none|host|veth:H/P,S/P before --", "--net", "--", "true");
+	REFUSED(c, "--net needs none|host|veth:HOSTADDR/PREFIX,SANDBOXADDR/PREFIX[,name=IFNAME] before --", "--net", "--", "true");
 	REFUSED(c, "--uid --gid: expected a number from 0 to 4294967294 or a name", "--uid", "--gid", "1", "true");
 	PARSE_OK(c, "--chdir", "-q", "true");
 	assert_string_equal(c->s.chdir, "-q");
@@ -1181,7 +1214,8 @@ static void test_help_text(void **state)
 	assert_non_null(strstr(text, "\n  -q, --quiet "));
 	assert_non_null(strstr(text, "\n  -h, --help "));
 	/* A long left column puts the help on the next line. */
-	assert_non_null(strstr(text, "\n      --net none|host|veth:H/P,S/P\n" "                                  network"));
+	assert_non_null(strstr(text, "\n      --net none|host|veth:HOSTADDR/PREFIX,SANDBOXADDR/PREFIX[,name=IFNAME]\n"
+				     "                                  network"));
 	assert_non_null(strstr(text, "\n      --userns "));
 	for (const struct sj_option *o = sj_options; o->name; o++) {
 		char want[128];

@@ -3,8 +3,9 @@
  * The documentation cannot drift from the option table: every option in
  * sj_options[] has an entry in man/sockjail.1 and a line in --help, every
  * profile directive (SJ_OPTF_IN_FILE, plus include) has an entry in
- * man/sockjail.profile.5, and sockjail.1 names no option the parser does
- * not know.
+ * man/sockjail.profile.5, sockjail.1 names no option the parser does
+ * not know, and --help shows each option's argument exactly as sockjail.1
+ * does (the same words in the same order, the same sub-options).
  *
  * The pages are read from $SJ_SRCDIR (default: the current directory, which
  * is the top of the tree when run by "make unit").
@@ -304,6 +305,9 @@ static const char *const foreign_options[] = {
 	"nofork",     /* dbus-daemon(1) (SERVICES) */
 	"nopidfile",  /* dbus-daemon(1) (SERVICES) */
 	"nolisten",   /* Xvfb(1) (SERVICES) */
+	"run-sokcet", /* the typo NOTES shows a hint for */
+	"supervised", /* redis-server(1) (SYSTEMD) */
+	"daemonize",  /* redis-server(1) (SYSTEMD) */
 	NULL,
 };
 
@@ -364,6 +368,189 @@ static void test_pages_carry_the_version(void **state)
 	}
 }
 
+/*
+ * What a troff macro line shows, as plain text: ".BI \-\-bind " SRC\fR[\fP:DST\fR]\fP""
+ * is "--bind SRC[:DST]". Arguments of the one-font macros (.B, .I) are
+ * joined with a space, those of the alternating ones (.BI, .BR, .RI, ...)
+ * without. Returns true when the line ends in \c (continued by the next).
+ */
+static bool troff_plain(const char *line, char *out, size_t outlen)
+{
+	size_t n = strlen(out);
+	bool one_font = false, continued = false, first = true;
+	const char *p = line;
+
+	if (p[0] == '.') {
+		size_t mlen = strcspn(p, " ");
+		one_font = mlen == 2;
+		p += mlen;
+	}
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		bool quoted = *p == '"';
+		if (quoted)
+			p++;
+		if (one_font && !first && n + 1 < outlen)
+			out[n++] = ' ';
+		first = false;
+		while (*p && (quoted ? *p != '"' : *p != ' ')) {
+			if (p[0] == '\\' && p[1] == 'f' && p[2]) {
+				p += 3;
+			} else if (p[0] == '\\' && p[1] == 'c') {
+				continued = true;
+				p += 2;
+			} else if (p[0] == '\\' && p[1] == '&') {
+				p += 2;
+			} else if (p[0] == '\\' && (p[1] == '-' || p[1] == 'e')) {
+				if (n + 1 < outlen)
+					out[n++] = p[1] == '-' ? '-' : '\\';
+				p += 2;
+			} else {
+				if (n + 1 < outlen)
+					out[n++] = *p;
+				p++;
+			}
+		}
+		if (quoted && *p == '"')
+			p++;
+	}
+	out[n] = '\0';
+	return continued;
+}
+
+/*
+ * The metavariable sockjail.1 gives --name: the text after "--name " in
+ * every .TP tag for it, joined with "|" in page order (--net has three:
+ * none, host, veth:...). Empty for a flag; false if there is no entry.
+ */
+static bool man_metavariable(const struct doc *d, const char *name, char *out, size_t outlen)
+{
+	char opt[128];
+	bool found = false;
+
+	snprintf(opt, sizeof(opt), "--%s", name);
+	out[0] = '\0';
+	for (size_t i = 1; i < d->n_lines; i++) {
+		if (strcmp(d->lines[i - 1], ".TP") != 0 || d->lines[i][0] != '.')
+			continue;
+		char tag[1024] = "";
+		for (size_t j = i; j < d->n_lines && troff_plain(d->lines[j], tag, sizeof(tag)); j++)
+			;
+		/* "-p, --profile NAME|PATH" or "--net none" */
+		const char *t = tag;
+		if (t[0] == '-' && t[1] != '-' && t[2] == ',' && t[3] == ' ')
+			t += 4;
+		size_t len = strlen(opt);
+		if (strncmp(t, opt, len) != 0 || (t[len] != ' ' && t[len] != '\0'))
+			continue;
+		const char *arg = t[len] ? t + len + 1 : "";
+		size_t used = strlen(out);
+		snprintf(out + used, outlen - used, "%s%s", found ? "|" : "", arg);
+		found = true;
+	}
+	return found;
+}
+
+/*
+ * The sub-options ("name=", "mode=") in text that other is missing, as
+ * "name= mode=", for a message that says what drifted.
+ */
+static void missing_suboptions(const char *text, const char *other, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	for (const char *p = strchr(text, '='); p; p = strchr(p + 1, '=')) {
+		const char *b = p;
+		while (b > text && (isalnum((unsigned char)b[-1]) || b[-1] == '-' || b[-1] == '_'))
+			b--;
+		if (b == p || b == text || (b[-1] != ',' && b[-1] != '['))
+			continue;
+		char sub[64];
+		snprintf(sub, sizeof(sub), ",%.*s", (int)(p - b + 1), b);
+		if (!strstr(other, sub)) {
+			size_t used = strlen(out);
+			snprintf(out + used, outlen - used, "%s%s", used ? " " : "", sub + 1);
+		}
+	}
+}
+
+/*
+ * --help and sockjail.1 show each option's argument the same way: the same
+ * words in the same order ("host|private" is not "private|host") and the
+ * same sub-options (veth's name=). Returns NULL, or what differs.
+ */
+static const char *metavariable_drift(const struct doc *man, const struct sj_option *o, char *why, size_t whylen)
+{
+	char page[1024], missing[256];
+	const char *help = o->arg ? o->arg : "";
+
+	if (!man_metavariable(man, o->name, page, sizeof(page)))
+		return NULL; /* test_every_option_has_an_entry_in_sockjail_1 says so */
+	if (strcmp(page, help) == 0)
+		return NULL;
+	missing_suboptions(page, help, missing, sizeof(missing));
+	if (missing[0]) {
+		snprintf(why, whylen, "--help lacks %s of --%s: --help shows '%s', man/sockjail.1 '%s'", missing,
+			 o->name, help, page);
+		return why;
+	}
+	missing_suboptions(help, page, missing, sizeof(missing));
+	if (missing[0]) {
+		snprintf(why, whylen, "man/sockjail.1 lacks %s of --%s: --help shows '%s', man/sockjail.1 '%s'",
+			 missing, o->name, help, page);
+		return why;
+	}
+	snprintf(why, whylen, "--%s: --help shows '%s', man/sockjail.1 '%s'", o->name, help, page);
+	return why;
+}
+
+static void test_help_and_page_show_the_same_arguments(void **state)
+{
+	struct docs *d = *state;
+	char why[2048];
+	int n = 0;
+
+	for (const struct sj_option *o = sj_options; o->name; o++) {
+		if (metavariable_drift(&d->man1, o, why, sizeof(why)))
+			fail_msg("%s", why);
+		n += o->arg != NULL;
+	}
+	assert_true(n > 15);
+}
+
+/* The drift check itself catches both kinds the issue found (13). */
+static void test_metavariable_drift_is_caught(void **state)
+{
+	struct doc man;
+	char why[2048], plain[256] = "";
+	static const struct sj_option pid = { "pid", 0, SJ_OPT_PID, SJ_OPTF_ARG, "host|private", "x" };
+	static const struct sj_option net = { "net", 0, SJ_OPT_NET, SJ_OPTF_ARG, "none|host|veth:H/P,S/P", "x" };
+	static const struct sj_option net_ok = { "net", 0, SJ_OPT_NET, SJ_OPTF_ARG, "none|host|veth:H/P,S/P[,name=N]",
+						 "x" };
+	static const struct sj_option flag = { "userns", 0, SJ_OPT_USERNS, 0, NULL, "x" };
+
+	(void)state;
+	doc_init(&man, strdup(".SH OPTIONS\n.TP\n.BR \\-\\-pid \" \\fBprivate\\fR|\\fBhost\\fR\"\nx\n"
+			      ".TP\n.B \\-\\-net none\nx\n.TP\n.B \\-\\-net host\nx\n"
+			      ".TP\n.BI \"\\-\\-net veth:\" H / P , S / P\\c\n.RI [ ,name=N ]\nx\n"
+			      ".TP\n.B \\-\\-userns\nx\n"));
+	/* Order of the words. */
+	assert_non_null(metavariable_drift(&man, &pid, why, sizeof(why)));
+	assert_string_equal(why, "--pid: --help shows 'host|private', man/sockjail.1 'private|host'");
+	/* A sub-option only the page has; a continued (\c) tag is one tag. */
+	assert_non_null(metavariable_drift(&man, &net, why, sizeof(why)));
+	assert_string_equal(why, "--help lacks name= of --net: --help shows 'none|host|veth:H/P,S/P', "
+				 "man/sockjail.1 'none|host|veth:H/P,S/P[,name=N]'");
+	assert_null(metavariable_drift(&man, &net_ok, why, sizeof(why)));
+	assert_null(metavariable_drift(&man, &flag, why, sizeof(why)));
+	doc_free(&man);
+
+	troff_plain(".BI \\-\\-bind \" SRC\\fR[\\fP:DST\\fR]\\fP\"", plain, sizeof(plain));
+	assert_string_equal(plain, "--bind SRC[:DST]");
+}
+
 /* The checks themselves: a near miss must not count as a mention. */
 static void test_word_matching(void **state)
 {
@@ -388,6 +575,8 @@ int main(void)
 		cmocka_unit_test(test_refused_directives_are_listed),
 		cmocka_unit_test(test_sockjail_1_names_no_unknown_option),
 		cmocka_unit_test(test_pages_carry_the_version),
+		cmocka_unit_test(test_metavariable_drift_is_caught),
+		cmocka_unit_test(test_help_and_page_show_the_same_arguments),
 	};
 	return cmocka_run_group_tests_name("docs", tests, setup, teardown);
 }

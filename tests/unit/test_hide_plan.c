@@ -166,6 +166,16 @@ static void test_learn_shows_run(void **state)
 	settings_free(&s);
 }
 
+static void test_gate_only_hides_nothing(void **state)
+{
+	struct sj_settings s;
+	settings_init(&s);
+	apply(&s, SJ_OPT_GATE_ONLY, NULL);
+	expect(&s, "/tmp/x/host.sock", SJ_REACH_VISIBLE, "--gate-only", NULL, "/tmp/x/host.sock");
+	expect(&s, "/run/docker.sock", SJ_REACH_VISIBLE, "--gate-only", NULL, "/run/docker.sock");
+	settings_free(&s);
+}
+
 static void test_abstract(void **state)
 {
 	struct sj_settings s;
@@ -214,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_tmpfs_covers),
 		cmocka_unit_test(test_later_mount_on_top),
 		cmocka_unit_test(test_learn_shows_run),
+		cmocka_unit_test(test_gate_only_hides_nothing),
 		cmocka_unit_test(test_abstract),
 		cmocka_unit_test(test_hide_list),
 	};

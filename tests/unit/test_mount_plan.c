@@ -152,6 +152,57 @@ static void test_pin(void **state)
 	settings_free(&s);
 }
 
+/*
+ * --learn shows the host's /run read-only instead of an empty tmpfs: a
+ * read-only bind, which mount_apply() makes read-only recursively (the
+ * later remount-ro of /run alone would leave the host's submounts of
+ * /run writable inside).
+ */
+static void test_learn(void **state)
+{
+	struct sj_settings s;
+	struct sj_mount_plan p;
+	settings_init(&s);
+	apply(&s, SJ_OPT_LEARN, "/tmp/learned.profile");
+	char *t = plan_text(&s);
+	assert_string_equal(t, "make-slave /\n"
+			       "bind-ro /run -> /run\n"
+			       "remount-ro /run\n"
+			       "sysfs /sys\n"
+			       "proc /proc\n");
+	free(t);
+	assert_int_equal(mount_plan_build(&s, &p), 0);
+	assert_int_equal(p.ops[1].kind, SJ_MOP_BIND);
+	assert_true(p.ops[1].readonly);
+	/* /run is the host's own: never created, and nothing is made beneath it. */
+	assert_false(p.ops[1].create_dst);
+	assert_string_equal(p.ops[1].origin, "--learn");
+	mount_plan_free(&p);
+	settings_free(&s);
+}
+
+/* --learn with run paths and user mounts: the same order as without it. */
+static void test_learn_with_run_paths(void **state)
+{
+	struct sj_settings s;
+	settings_init(&s);
+	apply(&s, SJ_OPT_LEARN, "/tmp/learned.profile");
+	apply(&s, SJ_OPT_RUN_SOCKET, "/run/dbus/system_bus_socket");
+	apply(&s, SJ_OPT_RUN_DIR, "/run/app");
+	apply(&s, SJ_OPT_TMPFS, "/run/app/tmp");
+	apply(&s, SJ_OPT_NET, "host");
+	char *t = plan_text(&s);
+	assert_string_equal(t, "make-slave /\n"
+			       "bind-ro /run -> /run\n"
+			       "bind-ro /run/dbus/system_bus_socket -> /run/dbus/system_bus_socket (create)\n"
+			       "bind /run/app -> /run/app (create)\n"
+			       "tmpfs /run/app/tmp mode=0755\n"
+			       "remount-ro /run\n"
+			       "proc /proc\n");
+	free(t);
+	settings_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +212,8 @@ int main(void)
 		cmocka_unit_test(test_create_only_under_own_tmpfs),
 		cmocka_unit_test(test_ops_fields),
 		cmocka_unit_test(test_pin),
+		cmocka_unit_test(test_learn),
+		cmocka_unit_test(test_learn_with_run_paths),
 	};
 	return cmocka_run_group_tests_name("mount_plan", tests, NULL, NULL);
 }

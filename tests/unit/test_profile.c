@@ -273,6 +273,8 @@ static const struct directive_case directive_cases[] = {
 	{ "gid", "0", "4294967295" },
 	{ "cap-keep", "net_bind_service,CAP_CHOWN", "fly" },
 	{ "pid", "host", "shared" },
+	{ "restart", "on-failure", "sometimes" },
+	{ "restart-sec", "2.5", "-1" },
 	{ "chdir", "/srv", "\"\"" },
 	{ "setenv", "A=b", "A" },
 	{ "setenv", "\"A=b c\"", "=x" },
@@ -289,6 +291,7 @@ static const struct directive_case directive_cases[] = {
 	{ "notify", "none", "yes" },
 	{ "other-sockets", "visible", "shown" },
 	{ "show-socket", "/tmp/.X11-unix", "tmp/.X11-unix" },
+	{ "gate-only", NULL, "yes" },
 };
 
 /* The value a profile word stands for (only the quoting the table uses). */
