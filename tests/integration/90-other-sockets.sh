@@ -314,3 +314,25 @@ t_exposure_agrees_with_the_sandbox() {
 	agree --net host --abstract-connect allow --other-sockets visible
 	agree --show-socket "$own" --run-dir "$rundir"
 }
+
+t_gate_only_covers_nothing() {
+	write_server
+	local p="$SJ_TMP/host.sock"
+	start_server stream "$p"
+	# No mount namespace of its own: nothing is covered, least of all in ours.
+	local before
+	before=$(grep -c "$SJ_TMP" /proc/self/mountinfo)
+	expect_eq "$(sj --gate-only -- "$PY" "$SJ_TMP/client.py" stream "$p")" pong "--gate-only"
+	expect_eq "$(grep -c "$SJ_TMP" /proc/self/mountinfo)" "$before" "mounts on the test's directory"
+	expect_eq "$(client stream "$p")" pong "outside, afterwards"
+	run sj --gate-only --other-sockets hidden -- true
+	expect_eq "$rc" 125 "status"
+	expect_eq "$err" "sockjail: --gate-only: --other-sockets hidden needs a namespace of its own, which --gate-only does not create"
+	run sj --exposure --json --gate-only
+	expect_eq "$rc" 0 "--exposure --gate-only"
+	"$PY" -c 'import json, sys
+d = json.loads(sys.argv[1])
+x = [s for s in d["sockets"] if s["address"] == sys.argv[2]]
+assert len(x) == 1 and x[0]["reachable"] and x[0]["decided_by"] == "--gate-only", x' "$out" "$p" ||
+		fail "--exposure --gate-only does not show $p reachable"
+}
