@@ -172,7 +172,7 @@ DEB_PACKAGES := build-essential pkg-config libseccomp-dev libnl-3-dev \
 	bubblewrap mandoc groff-base man-db systemd strace bsdutils \
 	libcap2-bin curl \
 	postgresql ssl-cert redis-server redis-tools nginx xvfb x11-utils \
-	xauth podman catatonit
+	xauth podman catatonit python3-yaml
 deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PACKAGES)

@@ -30,8 +30,10 @@ void startup_explain_clone(const struct sj_startup_probe *p, bool used_clone2, b
 			   size_t len);
 
 /*
- * A fresh /proc (is_proc) or sysfs was refused with err inside a user
- * namespace (in_userns) or not. Writes one line into buf; returns false
- * when there is nothing to add to the plain errno message.
+ * A fresh /proc (is_proc) or sysfs was refused with err. EPERM there comes
+ * from masked paths (the kernel's mount_too_revealing(), in any user
+ * namespace but the initial one) or a security module. Writes one line
+ * into buf; returns false when there is nothing to add to the plain errno
+ * message.
  */
-bool startup_explain_mount(bool is_proc, bool in_userns, int err, char *buf, size_t len);
+bool startup_explain_mount(bool is_proc, int err, char *buf, size_t len);

@@ -5,10 +5,11 @@
  * Init (PID 1 inside): loopback up, mounts, fork COMMAND's process, then
  * reap orphans and forward signals until COMMAND exits.
  *
- * COMMAND's process: Landlock, --listen sockets (after Landlock, so they
- * belong to the sandbox's Landlock domain), ids, capabilities,
- * no_new_privs, stray fds, the seccomp filter (last: every earlier step
- * may make syscalls the filter would gate), execve.
+ * COMMAND's process: no_new_privs (Landlock needs it where there is no
+ * CAP_SYS_ADMIN, as with --gate-only in a container), Landlock, --listen
+ * sockets (after Landlock, so they belong to the sandbox's Landlock
+ * domain), ids, capabilities, stray fds, the seccomp filter (last: every
+ * earlier step may make syscalls the filter would gate), execve.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -308,7 +309,7 @@ void child_main(const struct sj_sandbox *sb)
 			    o->origin, o->src, o->pinned);
 		char why[512];
 		if ((o->kind == SJ_MOP_PROC || o->kind == SJ_MOP_SYSFS) &&
-		    startup_explain_mount(o->kind == SJ_MOP_PROC, sb->userns, r, why, sizeof(why)))
+		    startup_explain_mount(o->kind == SJ_MOP_PROC, r, why, sizeof(why)))
 			die("%s", why);
 		if (o->src)
 			die_errno(r, "%s %s: mounting on %s", o->origin, o->src, o->dst);

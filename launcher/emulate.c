@@ -156,6 +156,19 @@ static bool same_ns(int fd, const char *self)
 	return fstat(fd, &a) == 0 && stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
 }
 
+/* Is fd (a directory) our own root: the same inode on the same mount? */
+static bool same_root(int fd)
+{
+	struct statx a, b;
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &a) < 0 ||
+	    statx(AT_FDCWD, "/", 0, STATX_INO | STATX_MNT_ID, &b) < 0)
+		return false;
+	if (!(a.stx_mask & b.stx_mask & STATX_MNT_ID))
+		return false;
+	return a.stx_ino == b.stx_ino && a.stx_dev_major == b.stx_dev_major && a.stx_dev_minor == b.stx_dev_minor &&
+	       a.stx_mnt_id == b.stx_mnt_id;
+}
+
 /* Read a small /proc file of tid's into buf (NUL-terminated). */
 static int read_proc(pid_t tid, const char *name, char *buf, size_t len)
 {
@@ -268,9 +281,15 @@ __attribute__((noreturn)) static void executor(const struct sj_settings *s, int 
 		FAIL();
 	if (!same_ns(t->userns_fd, "/proc/self/ns/user") && setns(t->userns_fd, CLONE_NEWUSER) < 0)
 		FAIL();
-	if (setns(t->mntns_fd, CLONE_NEWNS) < 0)
+	/*
+	 * --gate-only: the target shares our mount namespace and root, and
+	 * joining or chrooting needs capabilities a container may not give
+	 * (its seccomp profile may refuse setns() too). Only what is already
+	 * ours is skipped; anything else is joined or fails closed.
+	 */
+	if (!same_ns(t->mntns_fd, "/proc/self/ns/mnt") && setns(t->mntns_fd, CLONE_NEWNS) < 0)
 		FAIL();
-	if (fchdir(t->root_fd) < 0 || chroot(".") < 0 || fchdir(t->cwd_fd) < 0)
+	if (fchdir(t->root_fd) < 0 || (!same_root(t->root_fd) && chroot(".") < 0) || fchdir(t->cwd_fd) < 0)
 		FAIL();
 	if (check_run_dirs) {
 		const struct sockaddr_un *un = addr;

@@ -568,6 +568,7 @@ int settings_validate(const struct sj_settings *s, char *err, size_t errlen)
 				   : s->net_private_set ? "--net none|veth"
 				   : s->pid_private_set ? "--pid private"
 				   : s->userns	    ? "--userns"
+				   : s->wait == SJ_WAIT_ALL ? "--wait all"
 				   : s->other_sockets_set && s->other_sockets == SJ_OTHER_SOCKETS_HIDDEN ? "--other-sockets hidden"
 						    : NULL;
 		if (need)

@@ -70,8 +70,8 @@ void startup_explain_clone(const struct sj_startup_probe *p, bool used_clone2, b
 		      "--gate-only";
 	} else if (err == -ENOSPC && p->in_userns_clone) {
 		snprintf(tmp, sizeof(tmp),
-			 "the limit on user namespaces is reached (sysctl user.max_user_namespaces=%ld, counted per "
-			 "user and nesting level): raise it, or end unused namespaces",
+			 "the limit on user namespaces is reached (sysctl user.max_user_namespaces, %ld here; an "
+			 "enclosing user namespace may have a lower one): raise it, or end unused namespaces",
 			 p->max_user_namespaces);
 		why = tmp;
 	} else if (err == -ENOSPC) {
@@ -84,9 +84,9 @@ void startup_explain_clone(const struct sj_startup_probe *p, bool used_clone2, b
 		 why);
 }
 
-bool startup_explain_mount(bool is_proc, bool in_userns, int err, char *buf, size_t len)
+bool startup_explain_mount(bool is_proc, int err, char *buf, size_t len)
 {
-	if (err != -EPERM || !in_userns)
+	if (err != -EPERM)
 		return false;
 	if (is_proc)
 		snprintf(buf, len,

@@ -311,6 +311,8 @@ static const struct bad_case bad_cases[] = {
 	  "--gate-only: --net none|veth needs a namespace of its own, which --gate-only does not create" },
 	{ { { "--gate-only", "--pid", "private", "--", "true" } },
 	  "--gate-only: --pid private needs a namespace of its own, which --gate-only does not create" },
+	{ { { "--gate-only", "--wait", "all", "--", "true" } },
+	  "--gate-only: --wait all needs a namespace of its own, which --gate-only does not create" },
 	{ { { "--userns", "--gate-only", "--", "true" } },
 	  "--gate-only: --userns needs a namespace of its own, which --gate-only does not create" },
 };

@@ -308,6 +308,8 @@ static const char *const foreign_options[] = {
 	"run-sokcet", /* the typo NOTES shows a hint for */
 	"supervised", /* redis-server(1) (SYSTEMD) */
 	"daemonize",  /* redis-server(1) (SYSTEMD) */
+	/* podman(1), docker(1), unshare(1) (CONTAINERS) */
+	"security-opt", "cap-drop", "cap-add", "user", "rm", "fork", "mount-proc",
 	NULL,
 };
 

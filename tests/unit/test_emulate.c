@@ -98,6 +98,24 @@ static void test_translate_extents(void **state)
 	assert_int_equal(sub.gid[2], 65535);
 }
 
+/*
+ * No uid_map at all (root without CAP_SETFCAP, idmap.h): the uids are kept
+ * as they are (-1 to setresuid()), the gids still translated.
+ */
+static void test_translate_no_uid_map(void **state)
+{
+	struct sj_emulate_target t = { .uid = { 0, 0, 0, 0 }, .gid = { 0, 0, 0, 0 } };
+	(void)state;
+	assert_int_equal(emulate_translate_ids("", "0 0 1\n", &t), 0);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(t.uid[i], (uid_t)-1);
+		assert_int_equal(t.gid[i], 0);
+	}
+	/* A gid the map does not cover still fails. */
+	t.gid[0] = 5;
+	assert_int_equal(emulate_translate_ids("", "0 0 1\n", &t), -EINVAL);
+}
+
 /* An id the maps do not cover fails, and leaves the target untouched. */
 static void test_translate_unmapped(void **state)
 {
@@ -128,6 +146,7 @@ int main(void)
 		cmocka_unit_test(test_parse_status_incomplete),
 		cmocka_unit_test(test_translate_rootless_uid),
 		cmocka_unit_test(test_translate_extents),
+		cmocka_unit_test(test_translate_no_uid_map),
 		cmocka_unit_test(test_translate_unmapped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

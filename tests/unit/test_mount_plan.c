@@ -61,6 +61,18 @@ static void test_host_namespaces(void **state)
 	settings_free(&s);
 }
 
+/* --gate-only: no mount namespace, so no mount at all (not even make-slave). */
+static void test_gate_only(void **state)
+{
+	struct sj_settings s;
+	settings_init(&s);
+	apply(&s, SJ_OPT_GATE_ONLY, NULL);
+	char *t = plan_text(&s);
+	assert_string_equal(t, "");
+	free(t);
+	settings_free(&s);
+}
+
 static void test_run_paths_before_user_mounts(void **state)
 {
 	struct sj_settings s;
@@ -208,6 +220,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default),
 		cmocka_unit_test(test_host_namespaces),
+		cmocka_unit_test(test_gate_only),
 		cmocka_unit_test(test_run_paths_before_user_mounts),
 		cmocka_unit_test(test_create_only_under_own_tmpfs),
 		cmocka_unit_test(test_ops_fields),
