@@ -108,6 +108,15 @@ struct identity {
 	struct sj_identity id; /* COMMAND's ids and groups, as identity_resolve() gives them */
 };
 
+static bool setgroups_denied(void)
+{
+	char buf[16] = "";
+	_cleanup_close_ int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	buf[n > 0 ? n : 0] = '\0';
+	return strncmp(buf, "deny", 4) == 0;
+}
+
 /*
  * Does the sandbox's user pass the permission checks of connect() on
  * each path (search on the directories, write on the socket file)?
@@ -134,7 +143,9 @@ static int check_access(const struct sj_settings *s, const struct identity *id, 
 		/* Rootless, COMMAND is the caller on the host, groups and all. */
 		const struct sj_identity *u = &id->id;
 		if (!id->rootless) {
-			if (setgroups(u->n_groups, u->groups) < 0 || setresgid(u->gid, u->gid, u->gid) < 0 ||
+			/* As COMMAND's process: a user namespace made with setgroups "deny" keeps its groups. */
+			if ((setgroups(u->n_groups, u->groups) < 0 && !(errno == EPERM && setgroups_denied())) ||
+			    setresgid(u->gid, u->gid, u->gid) < 0 ||
 			    prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || setresuid(u->uid, u->uid, u->uid) < 0 ||
 			    caps_restrict(s->cap_keep, u->uid != 0) < 0)
 				_exit(1);

@@ -4,7 +4,7 @@
 # from the same options can reach, in agreement with what it can do.
 # Every denial has a control: the same connect outside, or with
 # --other-sockets visible, succeeds.
-SJ_MODES="root user"
+SJ_MODES="root user nested"
 
 # A server: KIND ADDRESS READYFILE [MODE]. KIND stream answers "pong" to
 # every connection; dgram receives datagrams. ADDRESS "@name" is abstract.
