@@ -64,7 +64,7 @@ static void find_owners(struct sj_exposure_row *rows, size_t n)
 		idx[i] = &rows[i];
 	qsort(idx, n, sizeof(*idx), cmp_row_inode);
 
-	DIR *d = fdopendir(dup(proc_fd));
+	DIR *d = fdopendir(fcntl(proc_fd, F_DUPFD_CLOEXEC, 0));
 	if (!d)
 		return;
 	struct dirent *e;
