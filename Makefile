@@ -36,17 +36,21 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter \
 	  -DSJ_VERSION='"$(VERSION)"' -DSJ_PROFILEDIR='"$(PROFILEDIR)"' \
 	  -DSJ_SYSCONF_PROFILEDIR='"$(SYSCONF_PROFILEDIR)"'
 LDFLAGS += $(SAN_FLAGS)
-# libnl comes from its archives: the shared libnl-route-3 ran ~100
+# The libraries come from their archives: the shared libnl-route-3 ran ~100
 # constructors and 1.7k relocations in every start (~0.9 ms on the bench
-# machine) and kept 0.5 MiB of the supervisor resident; from the archives
-# only the objects netns.c calls are linked in. LIBNL_STATIC=0: shared.
-LIBNL_STATIC ?= 1
-ifeq ($(LIBNL_STATIC),1)
+# machine) and kept 0.5 MiB of the supervisor resident, and each shared
+# library costs the dynamic loader an open, mmaps and relocations in every
+# start (libseccomp and libcap: ~6% of `sockjail -- true`, see the README's
+# benchmarks). Only the objects sockjail calls are linked in. libc stays
+# shared, so that user and group names resolve through NSS.
+# STATIC_LIBS=0 links every library shared (distributions that prefer that).
+STATIC_LIBS ?= $(if $(filter 0,$(LIBNL_STATIC)),0,1)
 SJ_LIBS = $(call lazy,SJ_LIBS,$(PKG_CONFIG) --libs libseccomp libcap)
 NL_LIBS = $(call lazy,NL_LIBS,$(PKG_CONFIG) --libs libnl-route-3.0 libnl-3.0)
-LDLIBS = $(SJ_LIBS) -Wl,-Bstatic $(NL_LIBS) -Wl,-Bdynamic
+ifeq ($(STATIC_LIBS),1)
+LDLIBS = -Wl,-Bstatic $(NL_LIBS) $(SJ_LIBS) -Wl,-Bdynamic
 else
-LDLIBS = $(call lazy,LDLIBS,$(PKG_CONFIG) --libs $(PKGS))
+LDLIBS = $(NL_LIBS) $(SJ_LIBS)
 endif
 
 SRCS := $(wildcard launcher/*.c)
@@ -128,7 +132,7 @@ BENCH_BINS := $(BUILD)/bench/startup $(BUILD)/bench/sjbench $(BUILD)/bench/hosts
 
 $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)
-	$(CC) -O2 -g -D_GNU_SOURCE -Wall -Wextra $(WERROR) -o $@ $<
+	$(CC) -O2 -g -D_GNU_SOURCE -Wall -Wextra $(WERROR) -o $@ $< -lpthread
 
 bench: $(BUILD)/sockjail $(BENCH_BINS)
 	@SOCKJAIL=$(abspath $(BUILD)/sockjail) SJ_BENCH=$(abspath $(BUILD)/bench) tests/bench/run

@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "settings.h"
 
 struct sj_emulate_result {
 	int err;     /* 0 or the negative errno bind() gave */
@@ -29,6 +28,15 @@ struct sj_emulate_target {
 	gid_t gid[4];
 	gid_t groups[64];
 	size_t n_groups;
+	/*
+	 * The groups as the supervisor's user namespace sees them (before
+	 * emulate_translate_ids()): where the target's namespace forbids
+	 * setgroups(), the executor may only go on if its own groups, which
+	 * it then keeps, are exactly these.
+	 */
+	gid_t host_groups[64];
+	size_t n_host_groups;
+	bool groups_match; /* the executor's: its own groups are host_groups */
 	uint64_t cap_eff, cap_prm, cap_inh;
 	mode_t umask;
 };
@@ -52,6 +60,21 @@ void emulate_target_close(struct sj_emulate_target *t);
 
 /* The longest address a request carries (SJ_SOCKADDR_MAX). */
 #define SJ_EMULATE_ADDR_MAX 128
+/* Landlock stacks at most 16 layers (LANDLOCK_MAX_NUM_LAYERS). */
+#define SJ_EMULATE_MAX_RULESETS 16
+
+/* What every executor of one zygote shares. */
+struct sj_emulate_config {
+	int landlock_abi;
+	/*
+	 * --pathname-bind run-dirs: O_PATH fds of the run-dirs, opened in the
+	 * sandbox's mount namespace before COMMAND ran, so the check is made
+	 * on those inodes, not on paths the target resolves in a root (or
+	 * mount namespace) of its own choosing. NULL/0: no check.
+	 */
+	const int *run_dir_fds;
+	size_t n_run_dirs;
+};
 
 /*
  * The executor zygote: a process the supervisor forks once (lazily, on the
@@ -62,19 +85,35 @@ void emulate_target_close(struct sj_emulate_target *t);
  * Requests are served one at a time: later ones queue behind a stuck one.
  * The zygote exits when *fd is closed, or with the supervisor.
  */
-int emulate_zygote_start(const struct sj_settings *s, int landlock_abi, pid_t *pid, int *fd);
+int emulate_zygote_start(const struct sj_emulate_config *cfg, pid_t *pid, int *fd);
 
 /* Close *fd, SIGKILL and reap *pid (either may be unset: -1, 0). */
 void emulate_zygote_stop(pid_t *pid, int *fd);
 
+/* One bind for the zygote to perform. */
+struct sj_emulate_request {
+	uint64_t id;
+	const struct sj_emulate_target *t;
+	int sock;
+	const void *addr;
+	int addrlen;
+	/* Refuse (denied) a pathname whose directory is not beneath a run-dir fd. */
+	bool check_run_dirs;
+	/*
+	 * The Landlock rulesets the target (or an ancestor) restricted itself
+	 * with, in order: the executor restricts itself with each before it
+	 * binds, so the target's own rules apply to the bind.
+	 */
+	const int *rulesets;
+	size_t n_rulesets;
+};
+
 /*
- * Ask the zygote to bind sock to addr/addrlen as target t (whose fds, and
- * sock, are passed, not taken: the caller closes its own). check_run_dirs:
- * refuse (denied) a pathname whose directory is not beneath a --run-dir.
- * Never blocks. Returns 0, or a negative errno (EAGAIN: queue full).
+ * Ask the zygote to perform rq (whose fds are passed, not taken: the
+ * caller closes its own). Never blocks. Returns 0, or a negative errno
+ * (EAGAIN: queue full).
  */
-int emulate_send(int fd, uint64_t id, const struct sj_emulate_target *t, int sock, const void *addr, int addrlen,
-		 bool check_run_dirs);
+int emulate_send(int fd, const struct sj_emulate_request *rq);
 
 /*
  * Read one answer without blocking: 1 with *id and *res set, 0 when none is

@@ -31,3 +31,12 @@ bool landlock_scopes_abstract(const struct sj_settings *s, int abi);
  * a negative errno; *step names what failed.
  */
 int landlock_apply(const struct sj_settings *s, int abi, const char **step);
+
+/*
+ * The bind executor: allow socket creation only beneath the directories
+ * dir_fds (O_PATH fds) name. Needs no_new_privs. 0 or a negative errno.
+ */
+int landlock_restrict_make_sock(int abi, const int *dir_fds, size_t n);
+
+/* Restrict the calling thread with an existing ruleset (one the target used). */
+int landlock_restrict_with(int ruleset_fd);

@@ -32,9 +32,17 @@ struct sj_notify_config {
 	FILE *audit;        /* NULL, or the --audit stream */
 	int unpriv_port_start; /* ip_unprivileged_port_start of the sandbox's netns */
 	struct sj_learned *learned; /* --learn: where to record what was used */
+	/*
+	 * --pathname-bind run-dirs: O_PATH fds of the run-dirs, opened by the
+	 * sandbox in its own mount namespace before COMMAND ran (malloc'd
+	 * array; notify_new() takes the array and the fds, even on failure).
+	 */
+	int *run_dir_fds;
+	size_t n_run_dirs;
+	pid_t command_pid; /* COMMAND's first process (ours numbering), 0 if unknown */
 };
 
-/* Takes ownership of listener. Returns 0 or a negative errno. */
+/* Takes ownership of listener and of cfg's run-dir fds. Returns 0 or a negative errno. */
 int notify_new(const struct sj_notify_config *cfg, int listener, struct sj_notify **out);
 void notify_free(struct sj_notify *n);
 

@@ -49,6 +49,11 @@ struct sj_sandbox {
 	 * COMMAND's process -> supervisor: the seccomp listener fd.
 	 */
 	int sync[2];
+	/*
+	 * --pathname-bind run-dirs: SOCK_SEQPACKET pair (else -1, -1) on which
+	 * init sends O_PATH fds of the run-dirs once mounted, and closes it.
+	 */
+	int run_dirs_sock[2];
 	/* COMMAND's process moves sync[1] here: 3 + the number of activation fds. */
 	int sync_child_fd;
 

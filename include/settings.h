@@ -77,6 +77,7 @@ struct sj_settings {
 	bool quiet;
 	char *audit; /* NULL, a path, or "-" for stderr */
 	char *learn;
+	bool new_session; /* setsid() for COMMAND */
 
 	/* --gate-only: no namespaces; what needs one, given explicitly, is refused. */
 	bool gate_only;
@@ -148,6 +149,7 @@ enum sj_opt_id {
 	SJ_OPT_CLEARENV,
 	SJ_OPT_AUDIT,
 	SJ_OPT_LEARN,
+	SJ_OPT_NEW_SESSION,
 	SJ_OPT_FEATURES,
 	/* Services. */
 	SJ_OPT_GROUPS,

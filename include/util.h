@@ -19,6 +19,14 @@ int parse_uint32(const char *s, unsigned *out);
 int send_fd(int sock, int fd);
 int recv_fd(int sock);
 /*
+ * Up to SJ_FDS_PER_MESSAGE fds in one message whose one data byte is tag.
+ * recv_fds() returns their number (into fds[max]), -EPIPE at EOF, and the
+ * sender's pid like recv_fd_pid().
+ */
+#define SJ_FDS_PER_MESSAGE 64
+int send_fds(int sock, char tag, const int *fds, size_t n);
+int recv_fds(int sock, char *tag, int *fds, size_t max, pid_t *pid);
+/*
  * recv_fd() that also reports the sender's pid (in our PID namespace) when
  * the socket has SO_PASSCRED, else 0.
  */

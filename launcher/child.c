@@ -82,6 +82,7 @@ static void restore_signals(void)
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded_signals); i++)
 		sigaction(forwarded_signals[i], &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL); /* the supervisor ignores it; COMMAND gets the default */
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 }
@@ -233,6 +234,9 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 	if ((r = caps_restrict(sb->s->cap_keep, sb->uid != 0)) < 0)
 		die_errno(r, "dropping capabilities");
 	enter_cwd(sb);
+	/* No controlling terminal: nothing to push input into (TIOCSTI is refused by the filter anyway). */
+	if (sb->s->new_session && setsid() < 0)
+		die_errno(-errno, "--new-session: setsid");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno(-errno, "PR_SET_NO_NEW_PRIVS");
 
@@ -254,6 +258,36 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 	int e = errno;
 	log_errno(-e, "%s", sb->command[0]);
 	_exit(e == ENOENT || e == ENOTDIR ? SJ_EXIT_NOT_FOUND : SJ_EXIT_CANNOT_EXEC);
+}
+
+/*
+ * --pathname-bind run-dirs: hand the supervisor O_PATH fds of the run-dirs
+ * as this mount namespace shows them, before COMMAND runs. Its executor
+ * decides on those inodes, never on paths resolved in a root or mount
+ * namespace COMMAND made for itself. Batches of SJ_FDS_PER_MESSAGE, tag 'R'.
+ */
+static void send_run_dirs(const struct sj_sandbox *sb)
+{
+	const struct sj_settings *s = sb->s;
+	int fds[SJ_FDS_PER_MESSAGE];
+	size_t k = 0;
+	int r;
+
+	if (sb->run_dirs_sock[1] < 0)
+		return;
+	for (size_t i = 0; i < s->run_dirs.n; i++) {
+		fds[k] = open(s->run_dirs.v[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fds[k] < 0)
+			die_errno(-errno, "--run-dir %s: opening it in the sandbox", s->run_dirs.v[i]);
+		if (++k == ARRAY_SIZE(fds) || i + 1 == s->run_dirs.n) {
+			if ((r = send_fds(sb->run_dirs_sock[1], 'R', fds, k)) < 0)
+				die_errno(r, "handing the run-dirs to the supervisor");
+			while (k > 0)
+				close(fds[--k]);
+		}
+	}
+	/* EOF for the supervisor; COMMAND never holds it. */
+	close(sb->run_dirs_sock[1]);
 }
 
 /*
@@ -285,7 +319,11 @@ void child_main(const struct sj_sandbox *sb)
 	/* The sandbox dies with sockjail, whatever kills it. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		die_errno(-errno, "PR_SET_PDEATHSIG");
+	/* The supervisor ignores SIGPIPE; nothing here should inherit that. */
+	signal(SIGPIPE, SIG_DFL);
 	close(sb->sync[0]);
+	if (sb->run_dirs_sock[0] >= 0)
+		close(sb->run_dirs_sock[0]);
 	/* Host directories the supervisor keeps for its cleanup: nothing in here may reach them. */
 	for (size_t i = 0; i < sb->n_host_fds; i++)
 		close(sb->host_fds[i]);
@@ -319,6 +357,7 @@ void child_main(const struct sj_sandbox *sb)
 	if ((r = hide_apply(&sb->hide, &failed)) < 0)
 		die_errno(r, "--other-sockets hidden: covering %s",
 			  failed < sb->hide.n ? sb->hide.v[failed].path : "(making the cover)");
+	send_run_dirs(sb);
 
 	if (s->pid == SJ_PID_HOST)
 		command_main(sb);

@@ -203,6 +203,8 @@ int emulate_target_open(pid_t tid, struct sj_emulate_target *t)
 	}
 	if ((r = read_proc(tid, "status", buf, sizeof(buf))) < 0 || (r = emulate_parse_status(buf, t)) < 0)
 		goto fail;
+	memcpy(t->host_groups, t->groups, t->n_groups * sizeof(t->groups[0]));
+	t->n_host_groups = t->n_groups;
 	/*
 	 * Rootless with --uid, the sandbox's uid 1000 is our 65534: status
 	 * says 65534, and setresuid(65534) in the sandbox's namespace would
@@ -222,13 +224,60 @@ fail:
 	return r;
 }
 
-/*
- * --pathname-bind run-dirs: the directory the socket file would be created
- * in, resolved in the target's root and cwd, must lie beneath a run-dir.
- */
-static bool pathname_allowed(const struct sj_settings *s, const struct sockaddr_un *un, int addrlen)
+
+/* Are the calling process's supplementary groups exactly want[0..n)? */
+static bool own_groups_are(const gid_t *want, size_t n)
 {
-	char path[sizeof(un->sun_path) + 1], resolved[PATH_MAX];
+	gid_t own[ARRAY_SIZE(((struct sj_emulate_target *)0)->host_groups)];
+	int k = getgroups((int)ARRAY_SIZE(own), own);
+	if (k < 0 || (size_t)k != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		bool found = false;
+		for (size_t j = 0; j < n && !found; j++)
+			found = own[j] == want[i];
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * --pathname-bind run-dirs: is dir one of the run-dirs, or beneath one?
+ * Walked up with "..", comparing inodes with those of the run-dir fds
+ * opened at setup: a run-dir the target made up in a root of its own
+ * (unshare + chroot) is another inode, and ".." stops at the root the
+ * target chose, so its fake tree never reaches a real run-dir. This only
+ * classifies the refusal (policy, EPERM); the Landlock rule built from the
+ * same fds is what enforces it, whatever the target swaps in meanwhile.
+ */
+static bool beneath_run_dir(int dir, const struct stat *run, size_t n_run)
+{
+	_cleanup_close_ int cur = fcntl(dir, F_DUPFD_CLOEXEC, 0);
+	if (cur < 0)
+		return false;
+	for (int depth = 0; depth < 4096; depth++) {
+		struct stat st, up_st;
+		if (fstat(cur, &st) < 0)
+			return false;
+		for (size_t i = 0; i < n_run; i++)
+			if (st.st_dev == run[i].st_dev && st.st_ino == run[i].st_ino)
+				return true;
+		int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (up < 0)
+			return false;
+		close(cur);
+		cur = up;
+		if (fstat(cur, &up_st) < 0 || (up_st.st_dev == st.st_dev && up_st.st_ino == st.st_ino))
+			return false; /* the root: nothing above */
+	}
+	return false;
+}
+
+/* The directory a pathname socket would be created in, opened as bind() would resolve it. */
+static int open_socket_dir(const struct sockaddr_un *un, int addrlen)
+{
+	char path[sizeof(un->sun_path) + 1];
 	size_t len = strnlen(un->sun_path, (size_t)addrlen - offsetof(struct sockaddr_un, sun_path));
 	memcpy(path, un->sun_path, len);
 	path[len] = '\0';
@@ -240,13 +289,13 @@ static bool pathname_allowed(const struct sj_settings *s, const struct sockaddr_
 		*slash = '\0';
 		dir = path;
 	}
-	if (!realpath(dir, resolved))
-		return false;
-	for (size_t i = 0; i < s->run_dirs.n; i++)
-		if (path_is_under(resolved, s->run_dirs.v[i]))
-			return true;
-	return false;
+	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
+
+/* What every executor of this zygote shares (set once, before the first fork). */
+static struct sj_emulate_config zy_cfg;
+static struct stat *zy_run_st; /* fstat() of each zy_cfg.run_dir_fds */
 
 /*
  * The executor's result, in the zygote's memory: vfork() shares it, so the
@@ -258,29 +307,74 @@ static volatile int zy_err;
 static volatile bool zy_denied;
 static volatile bool zy_done;
 
-__attribute__((noreturn)) static void executor(const struct sj_settings *s, int landlock_abi,
-					       const struct sj_emulate_target *t, int sock, const void *addr,
-					       int addrlen, bool check_run_dirs, int zygote_fd)
-{
-	struct sj_emulate_result res = { 0 };
-	const char *step;
+/* Per request: what the executor needs besides the target. */
+struct zy_job {
+	int sock;
+	const void *addr;
+	int addrlen;
+	bool check_run_dirs;
+	const int *rulesets;
+	size_t n_rulesets;
+	int zygote_fd;
+	pid_t zygote;
+};
 
-#define FAIL()                                                                                     \
-	do {                                                                                       \
-		res.err = -errno;                                                                  \
-		goto done;                                                                         \
-	} while (0)
+/*
+ * Take on the target's identity. Every step must succeed: an executor that
+ * kept one of the supervisor's groups or capabilities would bind where
+ * the target could not. -EPERM when a step cannot be taken.
+ */
+static int become_target(const struct sj_emulate_target *t)
+{
+	/*
+	 * Where setgroups() is denied (a user namespace whose gid_map an
+	 * unprivileged process wrote), the groups cannot change: go on only
+	 * if ours already are the target's (rootless: the caller's own).
+	 */
+	if (setgroups(t->n_groups, t->groups) < 0 && (errno != EPERM || !t->groups_match))
+		return -EPERM;
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return -errno;
+	if (setresgid(t->gid[0], t->gid[1], t->gid[2]) < 0 || setresuid(t->uid[0], t->uid[1], t->uid[2]) < 0)
+		return -EPERM;
+	setfsgid(t->gid[3]);
+	setfsuid(t->uid[3]);
+	/* setfs[ug]id() report no error: read the value back ((uid_t)-1: kept, emulate_translate_ids()). */
+	if ((t->gid[3] != (gid_t)-1 && (gid_t)setfsgid((gid_t)-1) != t->gid[3]) ||
+	    (t->uid[3] != (uid_t)-1 && (uid_t)setfsuid((uid_t)-1) != t->uid[3]))
+		return -EPERM;
+	int r = caps_set(t->cap_eff, t->cap_prm, t->cap_inh);
+	if (r < 0)
+		return -EPERM;
+	umask(t->umask);
+	return 0;
+}
+
+__attribute__((noreturn)) static void executor(struct sj_emulate_target *t, const struct zy_job *j)
+{
+	struct sj_emulate_result res = { .err = -EPERM };
+	int r;
 
 	/*
 	 * Our own copy of the zygote's socket: held by an executor stuck in a
 	 * lookup, it would hide the zygote's death from the supervisor.
 	 */
-	close(zygote_fd);
+	close(j->zygote_fd);
 	/* Never outlive the zygote; never be ptraced by what we act for. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		FAIL();
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != j->zygote ||
+	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		goto done;
+	/*
+	 * The target's groups, set while we are still in the supervisor's user
+	 * namespace, where they are named as host_groups and where a root
+	 * supervisor may set them: the target's own namespace may deny
+	 * setgroups() (become_target() then checks we hold exactly these).
+	 */
+	if (setgroups(t->n_host_groups, t->host_groups) < 0 && errno != EPERM)
+		goto fail_errno;
+	t->groups_match = own_groups_are(t->host_groups, t->n_host_groups);
 	if (!same_ns(t->userns_fd, "/proc/self/ns/user") && setns(t->userns_fd, CLONE_NEWUSER) < 0)
-		FAIL();
+		goto fail_errno;
 	/*
 	 * --gate-only: the target shares our mount namespace and root, and
 	 * joining or chrooting needs capabilities a container may not give
@@ -288,63 +382,59 @@ __attribute__((noreturn)) static void executor(const struct sj_settings *s, int 
 	 * ours is skipped; anything else is joined or fails closed.
 	 */
 	if (!same_ns(t->mntns_fd, "/proc/self/ns/mnt") && setns(t->mntns_fd, CLONE_NEWNS) < 0)
-		FAIL();
+		goto fail_errno;
 	if (fchdir(t->root_fd) < 0 || (!same_root(t->root_fd) && chroot(".") < 0) || fchdir(t->cwd_fd) < 0)
-		FAIL();
-	if (check_run_dirs) {
-		const struct sockaddr_un *un = addr;
-		if (!pathname_allowed(s, un, addrlen)) {
-			res.err = -EPERM;
+		goto fail_errno;
+	if (j->check_run_dirs) {
+		_cleanup_close_ int dir = open_socket_dir(j->addr, j->addrlen);
+		if (dir < 0 || !beneath_run_dir(dir, zy_run_st, zy_cfg.n_run_dirs)) {
 			res.denied = true;
 			goto done;
 		}
 		fault_point("executor-checked");
-		/* The same rule in the kernel, so a symlink swapped in now cannot move the socket. */
-		struct sj_settings only_fs = { .pathname_bind = SJ_PATHNAME_BIND_RUN_DIRS,
-					       .run_dirs = s->run_dirs,
-					       .abstract_connect = SJ_ABSTRACT_CONNECT_ALLOW };
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-			FAIL();
-		int r = landlock_apply(&only_fs, landlock_abi < 6 ? landlock_abi : 5, &step);
-		if (r < 0) {
-			res.err = r;
-			goto done;
-		}
 	}
-	/* Groups first: setgroups() needs CAP_SETGID, which the ids below may drop. */
-	if (setgroups(t->n_groups, t->groups) < 0 && errno != EPERM)
-		FAIL();
-	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-		FAIL();
-	if (setresgid(t->gid[0], t->gid[1], t->gid[2]) < 0 || setresuid(t->uid[0], t->uid[1], t->uid[2]) < 0)
-		FAIL();
-	setfsgid(t->gid[3]);
-	setfsuid(t->uid[3]);
-	int r = caps_set(t->cap_eff, t->cap_prm, t->cap_inh);
-	if (r < 0) {
+	if ((r = become_target(t)) < 0) {
 		res.err = r;
 		goto done;
 	}
-	umask(t->umask);
-	if (bind(sock, addr, (socklen_t)addrlen) < 0)
-		FAIL();
+	if (j->check_run_dirs || j->n_rulesets > 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			goto done;
+		/* The rule in the kernel, on the same inodes: a symlink swapped in now cannot move the socket. */
+		if (j->check_run_dirs &&
+		    landlock_restrict_make_sock(zy_cfg.landlock_abi, zy_cfg.run_dir_fds, zy_cfg.n_run_dirs) < 0)
+			goto done;
+		/* The target's own restrictions, as it applied them. */
+		for (size_t i = 0; i < j->n_rulesets; i++)
+			if (landlock_restrict_with(j->rulesets[i]) < 0)
+				goto done;
+	}
+	/* The id changes cleared PDEATHSIG: set it again, and check the zygote did not go meanwhile. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != j->zygote ||
+	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		goto done;
+	res.err = bind(j->sock, j->addr, (socklen_t)j->addrlen) < 0 ? -errno : 0;
+	goto done;
+fail_errno:
+	res.err = -errno;
 done:
 	zy_err = res.err;
 	zy_denied = res.denied;
 	zy_done = true;
 	_exit(0);
-#undef FAIL
 }
 
-/* One request, supervisor → zygote; its fds travel as SCM_RIGHTS in fd_order. */
+/* One request, supervisor → zygote; its fds travel as SCM_RIGHTS in fd_order, then the rulesets. */
 struct zy_request {
 	uint64_t id;
 	int32_t addrlen;
 	uint8_t check_run_dirs;
+	uint8_t n_rulesets;
 	_Alignas(struct sockaddr_storage) unsigned char addr[SJ_EMULATE_ADDR_MAX]; /* read as a struct sockaddr_* */
 	struct sj_emulate_target t; /* the fd fields are not used: the fds come as SCM_RIGHTS */
 };
 enum { ZY_SOCK, ZY_ROOT, ZY_CWD, ZY_USERNS, ZY_MNTNS, ZY_NFDS };
+#define ZY_MAX_FDS (ZY_NFDS + SJ_EMULATE_MAX_RULESETS)
 
 /* One answer, zygote → supervisor. */
 struct zy_answer {
@@ -361,16 +451,14 @@ struct zy_answer {
  * nothing in the sandbox can ptrace its way into the zygote's memory. Only
  * the zygote is suspended meanwhile, never the supervisor.
  */
-static struct sj_emulate_result run_executor(const struct sj_settings *s, int landlock_abi,
-					     const struct zy_request *rq, const struct sj_emulate_target *t,
-					     int sock, int zygote_fd)
+static struct sj_emulate_result run_executor(struct sj_emulate_target *t, const struct zy_job *j)
 {
 	zy_err = -EPERM;
 	zy_denied = false;
 	zy_done = false;
 	pid_t child = vfork();
 	if (child == 0)
-		executor(s, landlock_abi, t, sock, rq->addr, rq->addrlen, rq->check_run_dirs, zygote_fd);
+		executor(t, j);
 	if (child < 0)
 		return (struct sj_emulate_result){ .err = -EPERM };
 	while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
@@ -380,28 +468,84 @@ static struct sj_emulate_result run_executor(const struct sj_settings *s, int la
 	return (struct sj_emulate_result){ .err = zy_err, .denied = zy_denied };
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* Close every fd but keep[0..n) (which it sorts). */
+static int close_all_but(int *keep, size_t n)
+{
+	unsigned from = 0;
+	qsort(keep, n, sizeof(keep[0]), cmp_int);
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned)keep[i] > from && syscall(SYS_close_range, from, (unsigned)keep[i] - 1, 0U) < 0)
+			return -errno;
+		from = (unsigned)keep[i] + 1;
+	}
+	return syscall(SYS_close_range, from, ~0U, 0U) < 0 ? -errno : 0;
+}
+
+/* The zygote's part of one request: check it, run its executor. */
+static struct sj_emulate_result serve_request(const struct zy_request *rq, const int *fds, size_t nfds, int fd)
+{
+	struct sj_emulate_result fail = { .err = -EPERM };
+	if (nfds != ZY_NFDS + (size_t)rq->n_rulesets || rq->n_rulesets > SJ_EMULATE_MAX_RULESETS ||
+	    rq->addrlen < 0 || rq->addrlen > SJ_EMULATE_ADDR_MAX || rq->t.n_groups > ARRAY_SIZE(rq->t.groups) ||
+	    rq->t.n_host_groups > ARRAY_SIZE(rq->t.host_groups))
+		return fail;
+	/* A run-dirs check without run-dir fds could only refuse: refuse. */
+	if (rq->check_run_dirs && (!zy_cfg.run_dir_fds || rq->addrlen <= (int)offsetof(struct sockaddr_un, sun_path)))
+		return (struct sj_emulate_result){ .err = -EPERM, .denied = true };
+	struct sj_emulate_target t = rq->t;
+	t.root_fd = fds[ZY_ROOT];
+	t.cwd_fd = fds[ZY_CWD];
+	t.userns_fd = fds[ZY_USERNS];
+	t.mntns_fd = fds[ZY_MNTNS];
+	struct zy_job j = { .sock = fds[ZY_SOCK],
+			    .addr = rq->addr,
+			    .addrlen = rq->addrlen,
+			    .check_run_dirs = rq->check_run_dirs,
+			    .rulesets = fds + ZY_NFDS,
+			    .n_rulesets = rq->n_rulesets,
+			    .zygote_fd = fd,
+			    .zygote = getpid() };
+	return run_executor(&t, &j);
+}
+
 /*
  * The zygote: forked once by the supervisor, it serves requests one at a
  * time, so a request queues behind an executor stuck in a lookup (a dead
  * FUSE or NFS mount) while the supervisor goes on serving everything else.
- * Single-threaded, never execs, holds no fd but its socket (and one
- * request's fds at a time).
+ * Single-threaded, never execs, holds no fd but its socket and the
+ * run-dirs' (and one request's fds at a time).
  */
-__attribute__((noreturn)) static void zygote(const struct sj_settings *s, int landlock_abi, int fd, pid_t parent)
+__attribute__((noreturn)) static void zygote(int fd, pid_t parent)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent ||
 	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		_exit(1);
-	if ((fd > 0 && syscall(SYS_close_range, 0U, (unsigned)fd - 1, 0U) < 0) ||
-	    syscall(SYS_close_range, (unsigned)fd + 1, ~0U, 0U) < 0)
+	int *keep = calloc(zy_cfg.n_run_dirs + 1, sizeof(int));
+	zy_run_st = calloc(zy_cfg.n_run_dirs + 1, sizeof(*zy_run_st));
+	if (!keep || !zy_run_st)
 		_exit(1);
+	keep[0] = fd;
+	for (size_t i = 0; i < zy_cfg.n_run_dirs; i++) {
+		keep[i + 1] = zy_cfg.run_dir_fds[i];
+		if (fstat(zy_cfg.run_dir_fds[i], &zy_run_st[i]) < 0)
+			_exit(1);
+	}
+	if (close_all_but(keep, zy_cfg.n_run_dirs + 1) < 0)
+		_exit(1);
+	free(keep);
 	/* In ps: "sockjail: executor COMMAND...", and so are the executors it vforks. */
 	proc_title_set("sockjail-exec", "executor");
 	for (;;) {
 		struct zy_request rq;
 		union {
 			struct cmsghdr h;
-			char buf[CMSG_SPACE(ZY_NFDS * sizeof(int))];
+			char buf[CMSG_SPACE(ZY_MAX_FDS * sizeof(int))];
 		} c;
 		struct iovec iov = { &rq, sizeof(rq) };
 		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf, .msg_controllen = sizeof(c.buf) };
@@ -413,8 +557,8 @@ __attribute__((noreturn)) static void zygote(const struct sj_settings *s, int la
 				continue;
 			_exit(1);
 		}
-		int fds[ZY_NFDS];
-		size_t nfds = 0;
+		int fds[ZY_MAX_FDS];
+		size_t nfds = 0, extra = 0;
 		for (struct cmsghdr *h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h)) {
 			if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
 				continue;
@@ -422,25 +566,20 @@ __attribute__((noreturn)) static void zygote(const struct sj_settings *s, int la
 			for (size_t i = 0; i < k; i++) {
 				int f;
 				memcpy(&f, CMSG_DATA(h) + i * sizeof(int), sizeof(int));
-				if (nfds < ZY_NFDS)
+				if (nfds < ZY_MAX_FDS)
 					fds[nfds++] = f;
-				else
+				else {
 					close(f);
+					extra++;
+				}
 			}
 		}
 		/* Without the id, the supervisor could not be answered: let it fail everything closed. */
 		if (n != (ssize_t)sizeof(rq))
 			_exit(1);
 		struct zy_answer a = { .id = rq.id, .res = { .err = -EPERM } };
-		if (nfds == ZY_NFDS && !(m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) && rq.addrlen >= 0 &&
-		    rq.addrlen <= SJ_EMULATE_ADDR_MAX && rq.t.n_groups <= ARRAY_SIZE(rq.t.groups)) {
-			struct sj_emulate_target t = rq.t;
-			t.root_fd = fds[ZY_ROOT];
-			t.cwd_fd = fds[ZY_CWD];
-			t.userns_fd = fds[ZY_USERNS];
-			t.mntns_fd = fds[ZY_MNTNS];
-			a.res = run_executor(s, landlock_abi, &rq, &t, fds[ZY_SOCK], fd);
-		}
+		if (!extra && !(m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
+			a.res = serve_request(&rq, fds, nfds, fd);
 		for (size_t i = 0; i < nfds; i++)
 			close(fds[i]);
 		while (send(fd, &a, sizeof(a), MSG_NOSIGNAL) < 0)
@@ -449,7 +588,7 @@ __attribute__((noreturn)) static void zygote(const struct sj_settings *s, int la
 	}
 }
 
-int emulate_zygote_start(const struct sj_settings *s, int landlock_abi, pid_t *pid, int *fd)
+int emulate_zygote_start(const struct sj_emulate_config *cfg, pid_t *pid, int *fd)
 {
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -462,8 +601,10 @@ int emulate_zygote_start(const struct sj_settings *s, int landlock_abi, pid_t *p
 		close(sv[1]);
 		return e;
 	}
-	if (child == 0)
-		zygote(s, landlock_abi, sv[1], parent);
+	if (child == 0) {
+		zy_cfg = *cfg; /* the zygote's own copy; the fd numbers are inherited */
+		zygote(sv[1], parent);
+	}
 	close(sv[1]);
 	*pid = child;
 	*fd = sv[0];
@@ -483,37 +624,44 @@ void emulate_zygote_stop(pid_t *pid, int *fd)
 	*pid = 0;
 }
 
-int emulate_send(int fd, uint64_t id, const struct sj_emulate_target *t, int sock, const void *addr, int addrlen,
-		 bool check_run_dirs)
+int emulate_send(int fd, const struct sj_emulate_request *q)
 {
 	struct zy_request rq;
-	if (addrlen < 0 || addrlen > SJ_EMULATE_ADDR_MAX)
+	int fds[ZY_MAX_FDS];
+	if (q->addrlen < 0 || q->addrlen > SJ_EMULATE_ADDR_MAX || q->n_rulesets > SJ_EMULATE_MAX_RULESETS)
 		return -EINVAL;
 	memset(&rq, 0, sizeof(rq));
-	rq.id = id;
-	rq.addrlen = addrlen;
-	rq.check_run_dirs = check_run_dirs;
-	if (addrlen > 0)
-		memcpy(rq.addr, addr, (size_t)addrlen);
-	rq.t = *t;
-	const int fds[ZY_NFDS] = { [ZY_SOCK] = sock,
-				   [ZY_ROOT] = t->root_fd,
-				   [ZY_CWD] = t->cwd_fd,
-				   [ZY_USERNS] = t->userns_fd,
-				   [ZY_MNTNS] = t->mntns_fd };
+	rq.id = q->id;
+	rq.addrlen = q->addrlen;
+	rq.check_run_dirs = q->check_run_dirs;
+	rq.n_rulesets = (uint8_t)q->n_rulesets;
+	if (q->addrlen > 0)
+		memcpy(rq.addr, q->addr, (size_t)q->addrlen);
+	rq.t = *q->t;
+	fds[ZY_SOCK] = q->sock;
+	fds[ZY_ROOT] = q->t->root_fd;
+	fds[ZY_CWD] = q->t->cwd_fd;
+	fds[ZY_USERNS] = q->t->userns_fd;
+	fds[ZY_MNTNS] = q->t->mntns_fd;
+	for (size_t i = 0; i < q->n_rulesets; i++)
+		fds[ZY_NFDS + i] = q->rulesets[i];
+	size_t nfds = ZY_NFDS + q->n_rulesets;
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(fds))];
 	} c;
 	memset(&c, 0, sizeof(c));
 	struct iovec iov = { &rq, sizeof(rq) };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf, .msg_controllen = sizeof(c.buf) };
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = c.buf,
+			    .msg_controllen = CMSG_SPACE(nfds * sizeof(int)) };
 	struct cmsghdr *h = CMSG_FIRSTHDR(&m);
 	h->cmsg_level = SOL_SOCKET;
 	h->cmsg_type = SCM_RIGHTS;
-	h->cmsg_len = CMSG_LEN(sizeof(fds));
-	memcpy(CMSG_DATA(h), fds, sizeof(fds));
-	/* Never wait: a full queue (a stuck zygote) refuses the bind instead. */
+	h->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+	memcpy(CMSG_DATA(h), fds, nfds * sizeof(int));
+	/* Never wait: a full queue (a stuck zygote) is the caller's to keep. */
 	ssize_t n = sendmsg(fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (n < 0)
 		return -errno;

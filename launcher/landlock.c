@@ -102,3 +102,27 @@ int landlock_apply(const struct sj_settings *s, int abi, const char **step)
 		return -errno;
 	return 0;
 }
+
+int landlock_restrict_make_sock(int abi, const int *dir_fds, size_t n)
+{
+	/* Only MAKE_SOCK is handled: no scope, so nothing else changes for the bind. */
+	struct sj_ruleset_attr attr = { .handled_access_fs = SJ_LANDLOCK_ACCESS_FS_MAKE_SOCK };
+	if (abi <= 0)
+		return 0; /* the executor's inode walk still decides */
+	_cleanup_close_ int rs = (int)syscall(SYS_landlock_create_ruleset, &attr,
+					      offsetof(struct sj_ruleset_attr, handled_access_net), 0);
+	if (rs < 0)
+		return -errno;
+	for (size_t i = 0; i < n; i++) {
+		struct landlock_path_beneath_attr pb = { .allowed_access = SJ_LANDLOCK_ACCESS_FS_MAKE_SOCK,
+							 .parent_fd = dir_fds[i] };
+		if (syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
+			return -errno;
+	}
+	return syscall(SYS_landlock_restrict_self, rs, 0) < 0 ? -errno : 0;
+}
+
+int landlock_restrict_with(int ruleset_fd)
+{
+	return syscall(SYS_landlock_restrict_self, ruleset_fd, 0) < 0 ? -errno : 0;
+}

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -52,6 +53,23 @@ static int add_autobind_rules(scmp_filter_ctx ctx)
 	for (size_t i = 0; i < ARRAY_SIZE(optnames); i++) {
 		int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(setsockopt), 2,
 					 ARG_INT_EQ(1, SOL_SOCKET), ARG_INT_EQ(2, optnames[i]));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * TIOCSTI pushes bytes into a terminal's input queue and TIOCLINUX's
+ * selection calls paste into it: a sandbox holding the caller's terminal
+ * would type commands into the shell that started it. The kernel takes the
+ * request as unsigned int (ksys_ioctl), so only its low 32 bits count.
+ */
+static int add_terminal_rules(scmp_filter_ctx ctx)
+{
+	static const unsigned long requests[] = { TIOCSTI, TIOCLINUX };
+	for (size_t i = 0; i < ARRAY_SIZE(requests); i++) {
+		int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1, ARG_INT_EQ(1, requests[i]));
 		if (r < 0)
 			return r;
 	}
@@ -129,6 +147,19 @@ int seccomp_filter_build(const struct sj_filter_opts *opts, scmp_filter_ctx *out
 	 * socket and address (the kernel re-reads user memory on CONTINUE).
 	 */
 	r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(bind), 0);
+	if (r < 0)
+		return r;
+
+	/*
+	 * landlock_restrict_self() is observed (the supervisor keeps the
+	 * ruleset and lets the call go on), so that binds it performs for a
+	 * process that restricted itself apply that process's rules.
+	 */
+	r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(landlock_restrict_self), 0);
+	if (r < 0)
+		return r;
+
+	r = add_terminal_rules(ctx);
 	if (r < 0)
 		return r;
 

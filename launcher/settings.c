@@ -53,6 +53,7 @@ const struct sj_option sj_options[] = {
 	{ "quiet", 'q', SJ_OPT_QUIET, F, NULL, "no stderr line per denied bind" },
 	{ "audit", 0, SJ_OPT_AUDIT, A | F, "FILE", "JSON line per bind decision (- for stderr)" },
 	{ "learn", 0, SJ_OPT_LEARN, A, "FILE", "write a profile allowing what COMMAND used" },
+	{ "new-session", 0, SJ_OPT_NEW_SESSION, F, NULL, "new session, no controlling terminal" },
 	{ "features", 0, SJ_OPT_FEATURES, 0, NULL, "kernel features sockjail uses or lacks" },
 	/* Services. */
 	{ "groups", 0, SJ_OPT_GROUPS, A | F, "GROUP[,GROUP...]", "supplementary groups (names or numbers)" },
@@ -497,6 +498,9 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 	case SJ_OPT_QUIET:
 		s->quiet = true;
 		return 0;
+	case SJ_OPT_NEW_SESSION:
+		s->new_session = true;
+		return 0;
 	case SJ_OPT_GATE_ONLY:
 		/* sockjail's own network and PID namespaces, as with --net host --pid host. */
 		s->gate_only = true;
@@ -559,6 +563,16 @@ int settings_validate(const struct sj_settings *s, char *err, size_t errlen)
 			return fail(err, errlen, -EINVAL, "--listen %s: the socket must be inside a --run-dir",
 				    s->listen.v[i]);
 	}
+	/*
+	 * Without a PID namespace, killing "the sandbox" would kill only
+	 * COMMAND's first process: the offender, if a descendant, would get
+	 * ENOSYS and live on. Refused rather than half done.
+	 */
+	if (s->on_deny == SJ_ON_DENY_KILL && s->pid == SJ_PID_HOST)
+		return fail(err, errlen, -EINVAL,
+			    "--on-deny kill cannot be combined with %s (it needs the PID namespace to kill "
+			    "every process of the sandbox); use --on-deny errno%s",
+			    s->gate_only ? "--gate-only" : "--pid host", s->gate_only ? "" : " or --pid private");
 	if (s->gate_only) {
 		const char *need = s->run_sockets.n ? "--run-socket"
 				   : s->run_dirs.n  ? "--run-dir"

@@ -157,6 +157,9 @@ struct supervisor {
 	struct sj_notify *notify;
 	struct stat netns; /* the sandbox's network namespace, for notify */
 	struct netns_veth veth; /* --net veth: its host end is deleted in cleanup() */
+	/* --pathname-bind run-dirs: the run-dirs as the sandbox opened them, until notify takes them. */
+	int *run_dir_fds;
+	size_t n_run_dir_fds;
 	struct sj_id_caller caller; /* euid, egid and capabilities, for the id plan and its errors */
 	struct sj_id_plan ids;
 	struct sj_info info;         /* --info-fd */
@@ -342,6 +345,7 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 		return -ESRCH;
 	}
 	sb->sync[0] = sb->sync[1] = -1;
+	sb->run_dirs_sock[0] = sb->run_dirs_sock[1] = -1;
 	sb->caller_uid = geteuid();
 	sb->caller_gid = getegid();
 	sv->caller = (struct sj_id_caller){ .euid = sb->caller_uid,
@@ -467,6 +471,12 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 		return r;
 	}
 	sb->follow_dirs = run_socket_follow_dirs(sv->follow, &sb->n_follow_dirs);
+	if (s->pathname_bind == SJ_PATHNAME_BIND_RUN_DIRS && s->run_dirs.n > 0 &&
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sb->run_dirs_sock) < 0) {
+		r = -errno;
+		log_errno(r, "socketpair");
+		return r;
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sb->sync) < 0) {
 		r = -errno;
 		log_errno(r, "socketpair");
@@ -488,6 +498,70 @@ static void kill_sandbox(struct supervisor *sv)
 {
 	if (sv->pidfd >= 0)
 		sys_pidfd_send_signal(sv->pidfd, SIGKILL);
+}
+
+/* Copies of fds[0..n) (malloc'd, O_CLOEXEC), or NULL. */
+static int *dup_fds(const int *fds, size_t n)
+{
+	int *v = n ? calloc(n, sizeof(*v)) : NULL;
+	for (size_t i = 0; v && i < n; i++) {
+		v[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
+		if (v[i] < 0) {
+			while (i-- > 0)
+				close(v[i]);
+			free(v);
+			v = NULL;
+		}
+	}
+	return v;
+}
+
+/*
+ * --pathname-bind run-dirs: the sandbox's init sends O_PATH fds of the
+ * run-dirs (batches tagged 'R', on a socket of their own) right after its
+ * mounts, before COMMAND exists. Received here, before serve(), so that
+ * the first listener finds them. Signals are forwarded meanwhile; the
+ * sandbox dying (or init closing the socket early) ends the wait, and
+ * serve() then sees it exit.
+ */
+static int receive_run_dirs(struct supervisor *sv)
+{
+	const struct sj_settings *s = sv->sb.s;
+	size_t want = s->pathname_bind == SJ_PATHNAME_BIND_RUN_DIRS ? s->run_dirs.n : 0;
+	if (want == 0)
+		return 0;
+	if (!(sv->run_dir_fds = calloc(want, sizeof(int))))
+		return -ENOMEM;
+	while (sv->n_run_dir_fds < want) {
+		struct pollfd pfds[] = { { .fd = sv->sb.run_dirs_sock[0], .events = POLLIN },
+					 { .fd = sv->pidfd, .events = POLLIN },
+					 { .fd = sv->sigfd, .events = POLLIN } };
+		if (poll(pfds, ARRAY_SIZE(pfds), -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (pfds[2].revents & POLLIN)
+			forward_signal(sv);
+		if (pfds[0].revents) {
+			int fds[SJ_FDS_PER_MESSAGE];
+			char tag = 0;
+			pid_t sender;
+			int k = recv_fds(sv->sb.run_dirs_sock[0], &tag, fds, ARRAY_SIZE(fds), &sender);
+			if (k == -EPIPE)
+				return 0; /* init failed before it sent them all: it said why, serve() sees it exit */
+			if (k < 0 || tag != 'R' || (size_t)k > want - sv->n_run_dir_fds) {
+				for (int i = 0; i < k; i++)
+					close(fds[i]);
+				return k < 0 ? k : -EBADMSG;
+			}
+			memcpy(sv->run_dir_fds + sv->n_run_dir_fds, fds, (size_t)k * sizeof(int));
+			sv->n_run_dir_fds += (size_t)k;
+		} else if (pfds[1].revents) {
+			return 0;
+		}
+	}
+	return 0;
 }
 
 /* Serve until the sandbox's first process exits; returns sockjail's exit status. */
@@ -559,7 +633,13 @@ static int serve(struct supervisor *sv)
 					.audit = sv->audit,
 					.learned = sv->learn_out ? &sv->learned : NULL,
 					.unpriv_port_start = read_unpriv_port_start(sb->s),
+					/* Each COMMAND's (--restart) supervisor gets copies of them. */
+					.run_dir_fds = dup_fds(sv->run_dir_fds, sv->n_run_dir_fds),
+					.n_run_dirs = sv->n_run_dir_fds,
+					.command_pid = command_pid,
 				};
+				if (sv->n_run_dir_fds > 0 && !cfg.run_dir_fds)
+					cfg.n_run_dirs = 0; /* no memory: every run-dirs check then refuses */
 				int r = notify_new(&cfg, listener, &sv->notify);
 				if (r < 0) {
 					/* Without a supervisor every bind() fails: still safe, but say so. */
@@ -599,9 +679,15 @@ static void cleanup(struct supervisor *sv)
 		close(sv->pidfd);
 	if (sv->sigfd >= 0)
 		close(sv->sigfd);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		if (sv->sb.sync[i] >= 0)
 			close(sv->sb.sync[i]);
+		if (sv->sb.run_dirs_sock[i] >= 0)
+			close(sv->sb.run_dirs_sock[i]);
+	}
+	for (size_t i = 0; i < sv->n_run_dir_fds; i++)
+		close(sv->run_dir_fds[i]);
+	free(sv->run_dir_fds);
 	run_socket_follow_free(sv->follow);
 	sv->follow = NULL;
 	/* Only through the fds kept since the walks, only what sockjail made. */
@@ -629,7 +715,7 @@ static void cleanup(struct supervisor *sv)
 
 int spawn_run(const struct sj_settings *s, char **command)
 {
-	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .root_fd = -1, .sb.sync = { -1, -1 }, .info.fd = -1,
+	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .root_fd = -1, .sb.sync = { -1, -1 }, .sb.run_dirs_sock = { -1, -1 }, .info.fd = -1,
 				 .relay = SJ_SDNOTIFY_RELAY_INIT };
 	sigset_t set, old;
 	int r, status = SJ_EXIT_FAILURE;
@@ -639,6 +725,12 @@ int spawn_run(const struct sj_settings *s, char **command)
 	 * signal arriving early cannot kill us before cleanup() removes them,
 	 * and before clone(), so that it is forwarded, not lost.
 	 */
+	/*
+	 * A closed stderr (a journald socket the sandbox shut down) must cost
+	 * log lines, never the supervisor: a write fails with EPIPE instead.
+	 * The sandbox's processes set SIGPIPE back to the default.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	if ((r = block_forwarded_signals(&set, &old)) < 0 ||
 	    (sv.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
 		log_errno(r < 0 ? r : -errno, "signals");
@@ -661,6 +753,9 @@ int spawn_run(const struct sj_settings *s, char **command)
 	run_socket_follow_attach(sv.follow, sv.pidfd, sv.sb.userns);
 	close(sv.sb.sync[1]);
 	sv.sb.sync[1] = -1;
+	if (sv.sb.run_dirs_sock[1] >= 0)
+		close(sv.sb.run_dirs_sock[1]);
+	sv.sb.run_dirs_sock[1] = -1;
 	/*
 	 * Which netns is the sandbox's, noted while its first process waits
 	 * for "g": by the time the seccomp listener reaches us, a COMMAND as
@@ -694,6 +789,10 @@ int spawn_run(const struct sj_settings *s, char **command)
 	}
 	if ((r = sdnotify_relay_start(&sv.relay, pid)) < 0) {
 		log_errno(r, "NOTIFY_SOCKET: taking over the relay's socket");
+		goto out;
+	}
+	if ((r = receive_run_dirs(&sv)) < 0) {
+		log_errno(r, "--pathname-bind run-dirs: receiving the run-dirs from the sandbox");
 		goto out;
 	}
 	status = serve(&sv);

@@ -68,6 +68,78 @@ int parse_uint32(const char *s, unsigned *out)
 	return 0;
 }
 
+int send_fds(int sock, char tag, const int *fds, size_t n)
+{
+	struct iovec iov = { .iov_base = &tag, .iov_len = 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(SJ_FDS_PER_MESSAGE * sizeof(int))];
+	} u;
+	if (n == 0 || n > SJ_FDS_PER_MESSAGE)
+		return -EINVAL;
+	memset(&u, 0, sizeof(u));
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+		.msg_controllen = CMSG_SPACE(n * sizeof(int)),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(c), fds, n * sizeof(int));
+	while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
+int recv_fds(int sock, char *tag, int *fds, size_t max, pid_t *pid)
+{
+	struct iovec iov = { .iov_base = tag, .iov_len = 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(SJ_FDS_PER_MESSAGE * sizeof(int))];
+	} u = { 0 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+		.msg_controllen = sizeof(u.buf),
+	};
+	ssize_t n;
+	int k = -EBADMSG;
+	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (n == 0)
+		return -EPIPE;
+	*pid = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SCM_RIGHTS && k < 0) {
+			size_t m = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			if (m <= max && !(msg.msg_flags & MSG_CTRUNC)) {
+				memcpy(fds, CMSG_DATA(c), m * sizeof(int));
+				k = (int)m;
+				continue;
+			}
+			for (size_t i = 0; i < m; i++) {
+				int fd;
+				memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+				close(fd);
+			}
+		} else if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len == CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred cred;
+			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+			*pid = cred.pid;
+		}
+	}
+	return k;
+}
+
 int send_fd(int sock, int fd)
 {
 	char dummy = 'F';

@@ -18,9 +18,14 @@
  *   sjbench hold DIR        one bind of each kind, print "ready", wait for a
  *                           line on stdin (the driver reads our supervisor's
  *                           VmHWM meanwhile)
+ *   sjbench threads P KIND N [DIR]
+ *                           P threads of one process each doing N binds of
+ *                           KIND at once (one seccomp filter, one listener:
+ *                           what a multithreaded server does)
  *   sjbench notify-floor N  outside any sandbox: the round trip of a seccomp
- *                           notifier that does nothing but poll(), RECV and
- *                           SEND -EPERM, i.e. what no supervisor can beat
+ *                           notifier that does nothing but RECV (blocking)
+ *                           and SEND -EPERM, with SYNC_WAKE_UP set where the
+ *                           kernel has it, i.e. what no supervisor can beat
  *
  * Bind modes time each bind() alone (socket() and close() are outside the
  * clock) and print: median_ns mean_ns calls failures errno_of_last_failure.
@@ -37,6 +42,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -46,6 +52,13 @@
 #include <netinet/in.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP 1UL
+#endif
 
 struct result {
 	double median_ns, mean_ns;
@@ -239,17 +252,24 @@ static void notify_floor(long n)
 		die("receiving the listener");
 	int l;
 	memcpy(&l, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(int));
+	/*
+	 * SYNC_WAKE_UP (Linux 6.6) makes the kernel wake the waiting side on
+	 * this CPU instead of an idle one: without it the floor is the cost of
+	 * waking an idle CPU, not of the notifier. sockjail sets it too.
+	 */
+	(void)ioctl(l, SECCOMP_IOCTL_NOTIF_SET_FLAGS, (unsigned long)SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
 	if (write(sp[0], "g", 1) != 1)
 		die("write");
 	struct seccomp_notif req;
 	struct seccomp_notif_resp resp;
+	/* A blocking RECV: the child's exit ends it with ENOENT. */
 	for (;;) {
-		struct pollfd pfd = { .fd = l, .events = POLLIN };
-		if (poll(&pfd, 1, -1) < 0 || (pfd.revents & (POLLHUP | POLLERR)))
-			break;
 		memset(&req, 0, sizeof(req));
-		if (ioctl(l, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
-			continue;
+		if (ioctl(l, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
 		resp = (struct seccomp_notif_resp){ .id = req.id, .error = -EPERM };
 		ioctl(l, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 	}
@@ -308,6 +328,52 @@ static void run_parallel(int p, enum kind k, long n, const char *dir)
 	       all.last_errno);
 }
 
+struct thread_arg {
+	enum kind k;
+	long n;
+	const char *dir;
+	int go;
+	struct result r;
+};
+
+static void *thread_binds(void *p)
+{
+	struct thread_arg *a = p;
+	char b;
+	if (read(a->go, &b, 1) < 0)
+		return NULL;
+	run_binds(a->k, a->n, a->dir, &a->r);
+	return NULL;
+}
+
+/* As run_parallel, with threads of this process; prints binds per second first. */
+static void run_threads(int p, enum kind k, long n, const char *dir)
+{
+	int go[2];
+	pthread_t t[64];
+	struct thread_arg a[64];
+	if (pipe2(go, O_CLOEXEC) < 0)
+		die("pipe");
+	for (int i = 0; i < p; i++) {
+		a[i] = (struct thread_arg){ .k = k, .n = n, .dir = dir, .go = go[0] };
+		if (pthread_create(&t[i], NULL, thread_binds, &a[i]) != 0)
+			die("pthread_create");
+	}
+	double t0 = now_ns();
+	close(go[1]);
+	struct result all = { 0 };
+	for (int i = 0; i < p; i++) {
+		pthread_join(t[i], NULL);
+		all.calls += a[i].r.calls;
+		all.failures += a[i].r.failures;
+		if (a[i].r.failures)
+			all.last_errno = a[i].r.last_errno;
+	}
+	double wall = now_ns() - t0;
+	printf("%.0f %.0f %ld %ld %d\n", (double)all.calls * 1e9 / wall, wall / (double)all.calls, all.calls,
+	       all.failures, all.last_errno);
+}
+
 static void hold(const char *dir)
 {
 	char line[16];
@@ -352,6 +418,14 @@ int main(int argc, char **argv)
 		run_parallel(p, k, n, argc >= 6 ? argv[5] : NULL);
 		return 0;
 	}
+	if (argc >= 5 && strcmp(argv[1], "threads") == 0 && parse_kind(argv[3], &k) == 0) {
+		int p = atoi(argv[2]);
+		long n = atol(argv[4]);
+		if (p <= 0 || p > 64 || n <= 0 || (k == PATHNAME && argc < 6))
+			goto usage;
+		run_threads(p, k, n, argc >= 6 ? argv[5] : NULL);
+		return 0;
+	}
 	if (argc == 3 && strcmp(argv[1], "notify-floor") == 0) {
 		long n = atol(argv[2]);
 		if (n <= 0)
@@ -365,6 +439,6 @@ int main(int argc, char **argv)
 	}
 usage:
 	fprintf(stderr, "usage: sjbench abstract|autobind|inet N | pathname N DIR | getppid|devnull N [filtered] |\n"
-			"       parallel P KIND N [DIR] | hold DIR | notify-floor N\n");
+			"       parallel|threads P KIND N [DIR] | hold DIR | notify-floor N\n");
 	return 2;
 }

@@ -143,7 +143,7 @@ static void test_option_table(void **state)
 			assert_int_not_equal(o->id, p->id);
 		}
 	}
-	assert_int_equal(n, 42);
+	assert_int_equal(n, 43);
 	assert_int_equal(settings_option_by_name("quiet")->short_name, 'q');
 	assert_int_equal(settings_option_by_name("profile")->short_name, 'p');
 	assert_int_equal(settings_option_by_name("help")->short_name, 'h');
@@ -212,6 +212,8 @@ static const struct words valid_cases[] = {
 	{ { "-h" } },
 	{ { "--version" } },
 	{ { "--gate-only", "--", "true" } },
+	{ { "--new-session", "--", "true" } },
+	{ { "--on-deny", "kill", "--new-session", "--pid", "private", "--", "true" } },
 	{ { "--gate-only", "--net", "host", "--pid", "host", "--listen", "tcp:127.0.0.1:8080", "--", "true" } },
 	{ { "--net", "host", "--gate-only", "--", "true" } },
 };
@@ -297,6 +299,13 @@ static const struct bad_case bad_cases[] = {
 	{ { { "--features", "--print-filter" } }, "--print-filter cannot be combined with --features" },
 	{ { { "--version=1" } }, "--version takes no argument" },
 	{ { { "--gate-only=1", "--", "true" } }, "--gate-only takes no argument" },
+	{ { { "--new-session=1", "--", "true" } }, "--new-session takes no argument" },
+	{ { { "--on-deny", "kill", "--pid", "host", "--", "true" } },
+	  "--on-deny kill cannot be combined with --pid host (it needs the PID namespace to kill every process of "
+	  "the sandbox); use --on-deny errno or --pid private" },
+	{ { { "--gate-only", "--on-deny", "kill", "--", "true" } },
+	  "--on-deny kill cannot be combined with --gate-only (it needs the PID namespace to kill every process of "
+	  "the sandbox); use --on-deny errno" },
 	{ { { "--gate-only", "--run-dir", "/run/app", "--", "true" } },
 	  "--gate-only: --run-dir needs a namespace of its own, which --gate-only does not create" },
 	{ { { "--run-socket", "/run/x", "--gate-only", "--", "true" } },
@@ -987,12 +996,13 @@ static void test_abbreviations(void **state)
 	PARSE_OK(c, "--abstract", "allow", "true");
 	assert_int_equal(c->s.abstract, SJ_ABSTRACT_ALLOW);
 	assert_false(c->s.abstract_connect_set);
-	PARSE_OK(c, "--abstract-c", "allow", "--ne", "host", "true");
+	PARSE_OK(c, "--abstract-c", "allow", "--net", "host", "true");
 	assert_int_equal(c->s.abstract_connect, SJ_ABSTRACT_CONNECT_ALLOW);
 	assert_int_equal(c->s.net, SJ_NET_HOST);
 	/* Messages name the option in full. */
 	REFUSED(c, "--abstract-connect maybe: expected deny or allow", "--abstract-c", "maybe", "true");
-	REFUSED(c, "--net needs an argument", "--ne");
+	REFUSED(c, "--net needs an argument", "--net");
+	REFUSED(c, "ambiguous option --ne (see --help)", "--ne", "host", "true");
 }
 
 static void test_missing_argument(void **state)

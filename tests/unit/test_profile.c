@@ -292,6 +292,7 @@ static const struct directive_case directive_cases[] = {
 	{ "other-sockets", "visible", "shown" },
 	{ "show-socket", "/tmp/.X11-unix", "tmp/.X11-unix" },
 	{ "gate-only", NULL, "yes" },
+	{ "new-session", NULL, "yes" },
 };
 
 /* The value a profile word stands for (only the quoting the table uses). */

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -358,6 +359,42 @@ static void test_other_syscalls_allowed(void **state)
 	}
 }
 
+/* TIOCSTI/TIOCLINUX: refused whatever the upper half of the request holds. */
+static void test_terminal_injection_refused(void **state)
+{
+	struct progs *p = *state;
+	const uint64_t hi[] = { 0, 0xdeadbeef00000000ull, 0xffffffff00000000ull, 0x100000000ull };
+
+	for (size_t i = 0; i < ARRAY_SIZE(hi); i++) {
+		assert_int_equal(on_x86_64(&p->deny, __NR_ioctl, 0, hi[i] | TIOCSTI, 0x7ffc0000), RET_ERRNO(EPERM));
+		assert_int_equal(on_x86_64(&p->allow, __NR_ioctl, 0, hi[i] | TIOCSTI, 0x7ffc0000), RET_ERRNO(EPERM));
+		assert_int_equal(on_x86_64(&p->deny, __NR_ioctl, 7, hi[i] | TIOCLINUX, 0x7ffc0000), RET_ERRNO(EPERM));
+		assert_int_equal(on_x86_64(&p->allow, __NR_ioctl, 7, hi[i] | TIOCLINUX, 0x7ffc0000), RET_ERRNO(EPERM));
+		/* Any fd, not only the terminal on 0. */
+		assert_int_equal(on_x86_64(&p->deny, __NR_ioctl, 0xffffffffffffffffull, hi[i] | TIOCSTI, 0),
+				 RET_ERRNO(EPERM));
+	}
+	/* Other terminal and socket ioctls go on, as do near misses of the two numbers. */
+	assert_int_equal(on_x86_64(&p->deny, __NR_ioctl, 0, TCGETS, 0x7ffc0000), RET_ALLOW);
+	assert_int_equal(on_x86_64(&p->deny, __NR_ioctl, 0, TIOCGWINSZ, 0x7ffc0000), RET_ALLOW);
+	assert_int_equal(on_x86_64(&p->deny, __NR_ioctl, 3, FIONREAD, 0x7ffc0000), RET_ALLOW);
+	assert_int_equal(on_x86_64(&p->deny, __NR_ioctl, 0, TIOCSTI + 1, 0), RET_ALLOW);
+	assert_int_equal(on_x86_64(&p->deny, __NR_ioctl, 0, TIOCSTI | 0x10000, 0), RET_ALLOW);
+	/* The i386 ioctl is killed like every i386 call. */
+	assert_int_equal(verdict(&p->deny, AUDIT_ARCH_I386, 54, 0, TIOCSTI, 0), RET_KILL);
+}
+
+static void test_landlock_restrict_self_is_notified(void **state)
+{
+	struct progs *p = *state;
+
+	assert_int_equal(on_x86_64(&p->deny, __NR_landlock_restrict_self, 3, 0, 0), RET_NOTIF);
+	assert_int_equal(on_x86_64(&p->allow, __NR_landlock_restrict_self, 3, 0, 0), RET_NOTIF);
+	/* Creating rulesets and adding rules is the program's own business. */
+	assert_int_equal(on_x86_64(&p->deny, __NR_landlock_create_ruleset, 0, 0, 1), RET_ALLOW);
+	assert_int_equal(on_x86_64(&p->deny, __NR_landlock_add_rule, 3, 1, 0x1000), RET_ALLOW);
+}
+
 /* Keep it minimal: no x86_64 call besides the ones above gets a rule. */
 static void test_no_other_rules(void **state)
 {
@@ -366,7 +403,7 @@ static void test_no_other_rules(void **state)
 	for (uint32_t nr = 0; nr < 1024; nr++) {
 		uint32_t want = RET_ALLOW;
 
-		if (nr == __NR_bind)
+		if (nr == __NR_bind || nr == __NR_landlock_restrict_self)
 			want = RET_NOTIF;
 		else if (nr == __NR_io_uring_setup || nr == __NR_io_uring_enter ||
 			 nr == __NR_io_uring_register)
@@ -601,6 +638,8 @@ int main(void)
 		cmocka_unit_test(test_other_sockopts_allowed),
 		cmocka_unit_test(test_other_syscalls_allowed),
 		cmocka_unit_test(test_no_other_rules),
+		cmocka_unit_test(test_terminal_injection_refused),
+		cmocka_unit_test(test_landlock_restrict_self_is_notified),
 		cmocka_unit_test(test_errors_leave_outputs_alone),
 		cmocka_unit_test(test_learn_observes_connects),
 		cmocka_unit_test(test_print_pfc),
