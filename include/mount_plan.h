@@ -20,6 +20,7 @@ enum sj_mount_op_kind {
 	SJ_MOP_REMOUNT_RO, /* make the mount at dst read-only (not its submounts) */
 	SJ_MOP_SYSFS,      /* a fresh read-only sysfs on /sys */
 	SJ_MOP_PROC,       /* a fresh proc on /proc for the new PID namespace */
+	SJ_MOP_SOCKET_STUB, /* a socket file nobody listens on at dst (--run-socket-optional) */
 };
 
 struct sj_mount_op {

@@ -43,6 +43,12 @@ void run_socket_follow_attach(struct sj_follow *f, int pidfd, bool userns);
 /* A directory fd the sandbox sent (index: as run_socket_follow_send_dirs() numbered it). Takes fd. */
 void run_socket_follow_take_dir(struct sj_follow *f, unsigned index, int fd);
 
+/*
+ * COMMAND runs, so the sandbox's own mounts are done: from now on the
+ * follower mounts on top of them (what changed before is looked at now).
+ */
+void run_socket_follow_ready(struct sj_follow *f);
+
 /* The inotify fd to poll (POLLIN), or -1. */
 int run_socket_follow_fd(const struct sj_follow *f);
 
@@ -57,7 +63,8 @@ void run_socket_follow_free(struct sj_follow *f);
 
 /*
  * In the sandbox's first process, before the mount plan covers /run:
- * send the supervisor an O_PATH fd of each --run-socket's directory.
+ * send the supervisor an O_PATH fd of each --run-socket's (and
+ * --run-socket-optional's) directory.
  */
 int run_socket_follow_send_dirs(const struct sj_sandbox *sb);
 

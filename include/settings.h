@@ -107,6 +107,7 @@ struct sj_settings {
 	/* --restart, --restart-sec (milliseconds; settings_init() sets 1000) */
 	enum sj_restart restart;
 	unsigned restart_sec_ms;
+	struct sj_strv run_sockets_optional; /* --run-socket-optional */
 };
 
 /* A value a profile gave: "FILE:LINE", the option and its value as stored. */
@@ -165,6 +166,7 @@ enum sj_opt_id {
 	/* Restarts (issue 16). */
 	SJ_OPT_RESTART,
 	SJ_OPT_RESTART_SEC,
+	SJ_OPT_RUN_SOCKET_OPTIONAL,
 };
 
 #define SJ_OPTF_ARG 0x1      /* takes an argument */

@@ -218,7 +218,7 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 	 * abstract-socket scope refuses senders outside it otherwise), and
 	 * before the seccomp filter, which would gate the bind.
 	 */
-	if ((r = sdnotify_relay_child(sb->sdnotify)) < 0)
+	if (!sb->listen_held && (r = sdnotify_relay_child(sb->sdnotify)) < 0)
 		die_errno(r, "NOTIFY_SOCKET: binding the relay's socket %s", sb->sdnotify->name);
 
 	char **envp = sb->envp;

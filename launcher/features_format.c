@@ -91,9 +91,9 @@ void features_format(const struct sj_features *f, FILE *out)
 		fprintf(out, "i386-emulation: unknown; not an x86-64 kernel\n");
 	if (f->legacy_tiocsti == 0)
 		fprintf(out, "legacy-tiocsti: no (dev.tty.legacy_tiocsti = 0); the kernel refuses TIOCSTI without "
-			     "CAP_SYS_ADMIN, so a sandboxed program cannot type into the caller's terminal\n");
+			     "CAP_SYS_ADMIN, on top of the sandbox's seccomp filter, which refuses it anyway\n");
 	else
-		fprintf(out, "legacy-tiocsti: yes (%s); any process that holds the caller's terminal can push input "
-			     "into it with TIOCSTI, unless that ioctl is refused\n",
+		fprintf(out, "legacy-tiocsti: yes (%s); any process that holds a terminal can push input into it "
+			     "with TIOCSTI; in the sandbox only the seccomp filter refuses it (and TIOCLINUX)\n",
 			f->legacy_tiocsti == 1 ? "dev.tty.legacy_tiocsti = 1" : "before Linux 6.2, always");
 }

@@ -103,6 +103,18 @@ int hide_decide_path(const struct sj_settings *s, const struct sj_mount_plan *pl
 		free(at);
 	}
 
+	/* A stub the supervisor replaces with the host's socket as soon as it is there. */
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct sj_mount_op *o = &plan->ops[i];
+		if (o->kind == SJ_MOP_SOCKET_STUB && strcmp(o->dst, host_path) == 0) {
+			char *at = strdup(host_path);
+			if (!at)
+				return -ENOMEM;
+			*f = (struct sj_sock_fate){ SJ_REACH_GRANTED, o->origin, o->dst, at };
+			return 0;
+		}
+	}
+
 	const struct sj_mount_op *top = view_op(plan, host_path);
 	if (top) {
 		/* Something else is mounted over its path, and no bind shows it elsewhere. */

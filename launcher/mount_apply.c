@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -85,6 +87,32 @@ static int make_readonly(const char *dst, bool recursive)
 	return 0;
 }
 
+/* A socket file in our /run tmpfs that nobody listens on: connect() gets ECONNREFUSED. */
+static int make_socket_stub(const char *dst)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char parent[4096];
+	int r;
+
+	if (strlen(dst) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	snprintf(parent, sizeof(parent), "%s", dst);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if ((r = mkdir_p(parent, 0755)) < 0)
+			return r;
+	}
+	memcpy(sa.sun_path, dst, strlen(dst) + 1);
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	/* Anyone in the sandbox may try it, as the real one will allow. */
+	return chmod(dst, 0666) < 0 ? -errno : 0;
+}
+
 static int apply_one(const struct sj_mount_op *o, int src_fd)
 {
 	char src[64];
@@ -133,6 +161,8 @@ static int apply_one(const struct sj_mount_op *o, int src_fd)
 		if (mount("proc", o->dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 			return -errno;
 		return 0;
+	case SJ_MOP_SOCKET_STUB:
+		return make_socket_stub(o->dst);
 	}
 	return -EINVAL;
 }
@@ -141,7 +171,11 @@ static int apply_one(const struct sj_mount_op *o, int src_fd)
  * The source the supervisor checked on the host, or -ESTALE: the path it
  * resolved to, walked again here following no symlink at all (not even
  * root's: it has none, unless one was put there since), must still lead
- * to the same inode.
+ * to the same inode. The supervisor's own fd cannot be the source: the
+ * kernel binds only from a mount of the caller's mount namespace (EINVAL
+ * from the supervisor's), and rootless the supervisor may not
+ * open_tree(OPEN_TREE_CLONE) a copy. The inode check makes this fd the
+ * one checked, and /proc/self/fd/N mounts exactly it.
  */
 static int open_pinned(const struct sj_mount_op *o)
 {

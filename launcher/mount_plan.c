@@ -64,6 +64,15 @@ int mount_plan_build(const struct sj_settings *s, struct sj_mount_plan *plan)
 	for (size_t i = 0; i < s->run_sockets.n; i++)
 		PUSH(.kind = SJ_MOP_BIND, .src = s->run_sockets.v[i], .dst = s->run_sockets.v[i],
 		     .readonly = true, .create_dst = true, .origin = "--run-socket");
+	/*
+	 * Until the service makes it, connect() gets ECONNREFUSED from a socket
+	 * file with no listener, as from a service that is down; the supervisor
+	 * mounts the real one over it (run_socket_follow.c). --learn shows the
+	 * host's /run as it is, the socket too once it exists.
+	 */
+	for (size_t i = 0; !s->learn && i < s->run_sockets_optional.n; i++)
+		PUSH(.kind = SJ_MOP_SOCKET_STUB, .dst = s->run_sockets_optional.v[i], .create_dst = true,
+		     .origin = "--run-socket-optional");
 	for (size_t i = 0; i < s->run_dirs.n; i++)
 		PUSH(.kind = SJ_MOP_BIND, .src = s->run_dirs.v[i], .dst = s->run_dirs.v[i],
 		     .create_dst = true, .origin = "--run-dir");
@@ -125,6 +134,7 @@ void mount_plan_print(const struct sj_mount_plan *plan, FILE *f)
 		[SJ_MOP_MAKE_SLAVE] = "make-slave", [SJ_MOP_TMPFS] = "tmpfs",
 		[SJ_MOP_BIND] = "bind",		    [SJ_MOP_REMOUNT_RO] = "remount-ro",
 		[SJ_MOP_SYSFS] = "sysfs",	    [SJ_MOP_PROC] = "proc",
+		[SJ_MOP_SOCKET_STUB] = "socket-stub",
 	};
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct sj_mount_op *o = &plan->ops[i];

@@ -750,6 +750,9 @@ static int print_settings(FILE *out, const struct sj_settings *s)
 	for (size_t i = 0; i < s->run_sockets.n; i++)
 		if ((r = profile_print_directive(out, "run-socket", s->run_sockets.v[i])) < 0)
 			return r;
+	for (size_t i = 0; i < s->run_sockets_optional.n; i++)
+		if ((r = profile_print_directive(out, "run-socket-optional", s->run_sockets_optional.v[i])) < 0)
+			return r;
 	for (size_t i = 0; i < s->run_dirs.n; i++)
 		if ((r = profile_print_directive(out, "run-dir", s->run_dirs.v[i])) < 0)
 			return r;

@@ -8,6 +8,7 @@
  * address free.
  */
 #include "restart.h"
+#include "sdnotify_relay.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -48,6 +49,9 @@ static int *hold_listen_sockets(const struct sj_sandbox *sb)
 
 	if ((r = landlock_apply(sb->s, sb->landlock_abi, &step)) < 0)
 		die_errno(r, "%s", step);
+	/* One notify socket for every COMMAND, bound in the same Landlock domain. */
+	if ((r = sdnotify_relay_child(sb->sdnotify)) < 0)
+		die_errno(r, "NOTIFY_SOCKET: binding the relay's socket %s", sb->sdnotify->name);
 	int *held = calloc(sb->s->listen.n + 1, sizeof(*held));
 	if (!held)
 		die_errno(-ENOMEM, "init");

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,8 @@ struct follow_entry {
 	int host_dir;      /* O_PATH of the parent directory, as the host sees it */
 	int sandbox_dir;   /* the same directory, opened in the sandbox; -1 until sent */
 	int wd;            /* inotify watch on host_dir */
+	bool refused;      /* said once why the last one was not mounted; quiet until one is */
+	bool pending;      /* an event named it in the batch being read */
 	dev_t dev;         /* what the sandbox reaches now (0/0: the placeholder) */
 	ino_t ino;
 };
@@ -58,6 +61,7 @@ struct sj_follow {
 	int ifd;
 	int pidfd;
 	bool userns;
+	bool ready; /* the sandbox's mounts are done: ours may go on top */
 	const char **dirs; /* e[i].dir, for the sandbox */
 	size_t n;
 	struct follow_entry e[];
@@ -110,14 +114,16 @@ static int entry_open(struct sj_follow *f, struct follow_entry *e, const char *p
 	}
 	free(found.canon);
 	e->host_dir = found.fd;
-	if (fstatat(e->host_dir, e->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+	if (optional) {
+		/* dev/ino 0: whatever is there once the sandbox is up is new to it. */
+	} else if (fstatat(e->host_dir, e->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		e->is_dir = S_ISDIR(st.st_mode);
 		e->uid = st.st_uid;
 		e->dev = st.st_dev;
 		e->ino = st.st_ino;
-	} else if (!optional) {
+	} else {
 		r = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(-r));
+		snprintf(err, errlen, "--run-socket %s: %s", path, strerror(-r));
 		return r;
 	}
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", e->host_dir);
@@ -130,10 +136,37 @@ static int entry_open(struct sj_follow *f, struct follow_entry *e, const char *p
 	return 0;
 }
 
+/* An optional socket's directory must exist; it is walked as --run-socket's path is. */
+static int optional_canon(const char *path, int root_fd, char *canon, size_t len, char *err, size_t errlen)
+{
+	char dir[PATH_MAX];
+	const char *name;
+	struct sj_hostpath_found found;
+	struct sj_hostpath_error he;
+	int r;
+
+	if ((r = hostpath_split(path, dir, sizeof(dir), &name)) < 0) {
+		snprintf(err, errlen, "--run-socket-optional %s: %s", path, strerror(-r));
+		return r;
+	}
+	if ((r = hostpath_open(root_fd, dir, SJ_HOSTPATH_ACCEPT_DIR, NULL, NULL, &found, &he)) < 0) {
+		char why[PATH_MAX + 256];
+		hostpath_error_format(&he, why, sizeof(why));
+		snprintf(err, errlen, "--run-socket-optional %s: %s (its directory must exist)", path, why);
+		return r;
+	}
+	close(found.fd);
+	int n = snprintf(canon, len, "%s/%s", strcmp(found.canon, "/") ? found.canon : "", name);
+	free(found.canon);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
 int run_socket_follow_new(const struct sj_settings *s, const char *const *canon, int root_fd, struct sj_follow **out,
 			  char *err, size_t errlen)
 {
-	size_t n = s->run_sockets.n;
+	/* --learn shows the host's /run itself: nothing to follow for the optional ones. */
+	size_t n_opt = s->learn ? 0 : s->run_sockets_optional.n;
+	size_t n = s->run_sockets.n + n_opt;
 	int r;
 
 	*out = NULL;
@@ -155,8 +188,16 @@ int run_socket_follow_new(const struct sj_settings *s, const char *const *canon,
 		run_socket_follow_free(f);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < s->run_sockets.n; i++, f->n++) {
-		if ((r = entry_open(f, &f->e[f->n], s->run_sockets.v[i], canon[i], false, root_fd, err, errlen)) < 0) {
+	for (size_t i = 0; i < n; i++, f->n++) {
+		bool optional = i >= s->run_sockets.n;
+		const char *path = optional ? s->run_sockets_optional.v[i - s->run_sockets.n] : s->run_sockets.v[i];
+		char opt_canon[PATH_MAX];
+		if (optional && (r = optional_canon(path, root_fd, opt_canon, sizeof(opt_canon), err, errlen)) < 0) {
+			run_socket_follow_free(f);
+			return r;
+		}
+		r = entry_open(f, &f->e[f->n], path, optional ? opt_canon : canon[i], optional, root_fd, err, errlen);
+		if (r < 0) {
 			f->n++;
 			run_socket_follow_free(f);
 			return r;
@@ -281,6 +322,29 @@ static bool owner_ok(const struct follow_entry *e, uid_t uid)
  * even with the same inode number as before (most file systems reuse a
  * freed one at once); only a rescan after lost events compares numbers.
  */
+/* One line per refusal, until something is mounted again: a directory's owner cannot flood stderr. */
+static void refuse(struct follow_entry *e, const struct stat *st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void refuse(struct follow_entry *e, const struct stat *st, const char *fmt, ...)
+{
+	char line[PATH_MAX + 256];
+	va_list ap;
+
+	e->dev = st->st_dev;
+	e->ino = st->st_ino;
+	if (e->refused)
+		return;
+	e->refused = true;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	log_error("%s", line);
+}
+
+/*
+ * created: an event said something was made at the path. Then it is new
+ * even with the same inode number as before (most file systems reuse a
+ * freed one at once); only a rescan after lost events compares numbers.
+ */
 static void follow_entry(struct sj_follow *f, struct follow_entry *e, bool created)
 {
 	const char *opt = e->optional ? "--run-socket-optional" : "--run-socket";
@@ -292,57 +356,72 @@ static void follow_entry(struct sj_follow *f, struct follow_entry *e, bool creat
 		return;
 	bool want_dir = e->is_dir && !e->optional;
 	if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISSOCK(st.st_mode)) {
-		log_error("%s %s: re-created as %s, not %s; not mounted", opt, e->path, type_name(st.st_mode),
-			  want_dir ? "a directory" : "a socket");
-		e->dev = st.st_dev;
-		e->ino = st.st_ino;
+		refuse(e, &st, "%s %s: re-created as %s, not %s; not mounted", opt, e->path, type_name(st.st_mode),
+		       want_dir ? "a directory" : "a socket");
 		return;
 	}
 	if (!owner_ok(e, st.st_uid)) {
 		if (e->optional)
-			log_error("%s %s: created by uid %u, neither root nor the directory's owner; not mounted", opt,
-				  e->path, (unsigned)st.st_uid);
+			refuse(e, &st, "%s %s: created by uid %u, neither root nor the directory's owner; not mounted",
+			       opt, e->path, (unsigned)st.st_uid);
 		else
-			log_error("%s %s: re-created by uid %u, not uid %u as at start-up; not mounted", opt, e->path,
-				  (unsigned)st.st_uid, (unsigned)e->uid);
-		e->dev = st.st_dev;
-		e->ino = st.st_ino;
+			refuse(e, &st, "%s %s: re-created by uid %u, not uid %u as at start-up; not mounted", opt,
+			       e->path, (unsigned)st.st_uid, (unsigned)e->uid);
 		return;
 	}
 	int r = remount(f, e, &st);
-	if (r == -ESTALE)
+	/* Replaced again since we looked (the next event says by what), or the sandbox is gone. */
+	if (r == -ESTALE || r == -ESRCH)
 		return;
 	e->dev = st.st_dev;
 	e->ino = st.st_ino;
-	if (r < 0)
-		log_errno(r, "%s %s: mounting the new %s in the sandbox", opt, e->path,
-			  e->is_dir ? "directory" : "socket");
+	if (r < 0) {
+		refuse(e, &st, "%s %s: mounting the new %s in the sandbox: %s", opt, e->path,
+		       e->is_dir ? "directory" : "socket", strerror(-r));
+		return;
+	}
+	e->refused = false;
+}
+
+void run_socket_follow_ready(struct sj_follow *f)
+{
+	if (!f || f->ready)
+		return;
+	f->ready = true;
+	/* What changed while the sandbox was being set up, and the optional sockets already there. */
+	for (size_t i = 0; i < f->n; i++)
+		follow_entry(f, &f->e[i], false);
 }
 
 void run_socket_follow_dispatch(struct sj_follow *f)
 {
-	_Alignas(struct inotify_event) char buf[4096];
+	_Alignas(struct inotify_event) char buf[16384];
 	bool overflow = false;
 
-	for (;;) {
-		ssize_t n = read(f->ifd, buf, sizeof(buf));
-		if (n <= 0)
-			break;
-		for (char *p = buf; p < buf + n;) {
-			const struct inotify_event *ev = (const struct inotify_event *)p;
-			p += sizeof(*ev) + ev->len;
-			if (ev->mask & IN_Q_OVERFLOW)
-				overflow = true;
-			if (!ev->len)
-				continue;
-			for (size_t i = 0; i < f->n; i++)
-				if (f->e[i].wd == ev->wd && strcmp(f->e[i].name, ev->name) == 0)
-					follow_entry(f, &f->e[i], true);
-		}
+	/*
+	 * One read, then back to the supervisor's poll: someone creating
+	 * files in the directory without pause must not keep it from the
+	 * sandbox's exit or its bind() notifications. Each path is looked at
+	 * once per batch, however many events named it.
+	 */
+	ssize_t n = read(f->ifd, buf, sizeof(buf));
+	for (char *p = buf; n > 0 && p < buf + n;) {
+		const struct inotify_event *ev = (const struct inotify_event *)p;
+		p += sizeof(*ev) + ev->len;
+		if (ev->mask & IN_Q_OVERFLOW)
+			overflow = true;
+		if (!ev->len)
+			continue;
+		for (size_t i = 0; i < f->n; i++)
+			if (f->e[i].wd == ev->wd && strcmp(f->e[i].name, ev->name) == 0)
+				f->e[i].pending = true;
 	}
-	/* Events were lost: look at every path. */
-	for (size_t i = 0; overflow && i < f->n; i++)
-		follow_entry(f, &f->e[i], false);
+	for (size_t i = 0; i < f->n; i++) {
+		/* Events were lost: look at every path. */
+		if (f->ready && (f->e[i].pending || overflow))
+			follow_entry(f, &f->e[i], f->e[i].pending);
+		f->e[i].pending = false;
+	}
 }
 
 /* One SEQPACKET message: the payload, with fd attached. */

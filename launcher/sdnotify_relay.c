@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "env.h"
+#include "procfs.h"
 #include "sdnotify_msg.h"
 #include "util.h"
 
@@ -87,7 +88,7 @@ static int ns_inode(pid_t pid, const char *ns, uint64_t *ino)
 {
 	char path[64];
 	struct stat st;
-	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", procfs_pid(pid), ns);
 	if (stat(path, &st) < 0)
 		return -errno;
 	*ino = (uint64_t)st.st_ino;

@@ -68,6 +68,7 @@ const struct sj_option sj_options[] = {
 	/* Restarts (issue 16). */
 	{ "restart", 0, SJ_OPT_RESTART, A | F, "no|on-failure|always", "start COMMAND again when it exits" },
 	{ "restart-sec", 0, SJ_OPT_RESTART_SEC, A | F, "SECONDS", "wait before a restart (default 1)" },
+	{ "run-socket-optional", 0, SJ_OPT_RUN_SOCKET_OPTIONAL, A | F | L, "PATH", "a /run socket that may appear later" },
 	{ "help", 'h', SJ_OPT_HELP, 0, NULL, "show this help" },
 	{ "version", 0, SJ_OPT_VERSION, 0, NULL, "show the version" },
 	{ NULL, 0, 0, 0, NULL, NULL },
@@ -150,6 +151,7 @@ void settings_free(struct sj_settings *s)
 	free(s->uid_name);
 	free(s->gid_name);
 	strv_free(&s->groups);
+	strv_free(&s->run_sockets_optional);
 	*s = (struct sj_settings){ .info_fd = -1, .restart_sec_ms = 1000 };
 }
 
@@ -385,11 +387,15 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 		s->net_veth = NULL;
 		return 0;
 	case SJ_OPT_RUN_SOCKET:
-	case SJ_OPT_RUN_DIR: {
+	case SJ_OPT_RUN_DIR:
+	case SJ_OPT_RUN_SOCKET_OPTIONAL: {
 		char path[4096];
 		if ((r = normalise_run_path(s, arg, path, sizeof(path), err, errlen)) < 0)
 			return r;
-		return strv_push(id == SJ_OPT_RUN_SOCKET ? &s->run_sockets : &s->run_dirs, path);
+		return strv_push(id == SJ_OPT_RUN_SOCKET ? &s->run_sockets
+				 : id == SJ_OPT_RUN_DIR	 ? &s->run_dirs
+							 : &s->run_sockets_optional,
+				 path);
 	}
 	case SJ_OPT_PATHNAME_BIND:
 		if ((r = choose(arg, pb_words, &v, err, errlen)) < 0)
@@ -596,6 +602,20 @@ int settings_validate(const struct sj_settings *s, char *err, size_t errlen)
 	if (s->restart != SJ_RESTART_NO && (s->pid == SJ_PID_HOST || s->gate_only))
 		return fail(err, errlen, -EINVAL, "--restart: restarts are run by the sandbox's own init; drop %s",
 			    s->gate_only ? "--gate-only" : "--pid host");
+	for (size_t i = 0; i < s->run_sockets_optional.n; i++) {
+		const char *p = s->run_sockets_optional.v[i];
+		if (s->gate_only)
+			return fail(err, errlen, -EINVAL,
+				    "--gate-only: --run-socket-optional needs a namespace of its own, which --gate-only "
+				    "does not create");
+		for (size_t j = 0; j < s->run_dirs.n; j++)
+			if (path_is_under(p, s->run_dirs.v[j]) || path_is_under(s->run_dirs.v[j], p))
+				return fail(err, errlen, -EINVAL, "--run-socket-optional %s: overlaps --run-dir %s", p,
+					    s->run_dirs.v[j]);
+		for (size_t j = 0; j < s->run_sockets.n; j++)
+			if (strcmp(p, s->run_sockets.v[j]) == 0)
+				return fail(err, errlen, -EINVAL, "--run-socket-optional %s: also given as --run-socket", p);
+	}
 	if (s->restart != SJ_RESTART_NO && s->wait == SJ_WAIT_ALL)
 		return fail(err, errlen, -EINVAL,
 			    "--restart: a restart ends what the previous COMMAND left; drop --wait all");

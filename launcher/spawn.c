@@ -45,6 +45,7 @@
 #include "proc_policy.h"
 #include "procfs.h"
 #include "restart_report.h"
+#include "run_dir_share.h"
 #include "run_socket_follow.h"
 #include "sdnotify_relay.h"
 #include "sandbox.h"
@@ -165,6 +166,7 @@ struct supervisor {
 	struct sj_info info;         /* --info-fd */
 	struct sj_follow *follow;    /* --run-socket follows its service */
 	struct sj_sdnotify_relay relay; /* NOTIFY_SOCKET */
+	struct sj_run_dir_share share; /* --run-dirs held while we run, removed by the last one out */
 };
 
 /*
@@ -232,10 +234,21 @@ static int prepare_host_paths(struct supervisor *sv, const struct sj_settings *s
 		if ((r = walk_mount_source(sv, SJ_OPT_RUN_SOCKET, s->run_sockets.v[i],
 					   SJ_HOSTPATH_ACCEPT_SOCK | SJ_HOSTPATH_ACCEPT_DIR, NULL)) < 0)
 			return r;
-	for (size_t i = 0; i < s->run_dirs.n; i++)
-		if ((r = walk_mount_source(sv, SJ_OPT_RUN_DIR, s->run_dirs.v[i],
-					   SJ_HOSTPATH_MKDIR | SJ_HOSTPATH_ACCEPT_DIR, &mk)) < 0)
+	for (size_t i = 0; i < s->run_dirs.n; i++) {
+		/* -ESTALE: its last user removed it while we waited for the lock; make it again. */
+		for (int tries = 0;; tries++) {
+			if ((r = walk_mount_source(sv, SJ_OPT_RUN_DIR, s->run_dirs.v[i],
+						   SJ_HOSTPATH_MKDIR | SJ_HOSTPATH_ACCEPT_DIR, &mk)) < 0)
+				return r;
+			r = run_dir_share_hold(&sv->share, sv->root_fd, sv->pinned.v[sv->pinned.n - 1], &sv->made);
+			if (r != -ESTALE || tries == 3)
+				break;
+		}
+		if (r < 0) {
+			log_errno(r, "--run-dir %s: taking its lock", s->run_dirs.v[i]);
 			return r;
+		}
+	}
 	/* After the --run-dirs: the sockets' directories are in them. */
 	if ((r = listen_fds_host_prepare(sb, sv->root_fd, err, sizeof(err))) < 0) {
 		if (r == -ENOMEM)
@@ -245,7 +258,7 @@ static int prepare_host_paths(struct supervisor *sv, const struct sj_settings *s
 		return r;
 	}
 	/* The sandbox closes these first: they reach host directories beneath its mounts. */
-	size_t n = 1 + sv->made.n;
+	size_t n = 1 + sv->made.n + 2 * sv->share.n;
 	if (!(sb->host_fds = calloc(n, sizeof(int)))) {
 		log_errno(-ENOMEM, "host paths");
 		return -ENOMEM;
@@ -253,6 +266,7 @@ static int prepare_host_paths(struct supervisor *sv, const struct sj_settings *s
 	sb->host_fds[sb->n_host_fds++] = sv->root_fd;
 	for (size_t i = 0; i < sv->made.n; i++)
 		sb->host_fds[sb->n_host_fds++] = sv->made.v[i].parent_fd;
+	sb->n_host_fds += run_dir_share_fds(&sv->share, sb->host_fds + sb->n_host_fds);
 	return 0;
 }
 
@@ -621,6 +635,8 @@ static int serve(struct supervisor *sv)
 			/* COMMAND's process sent it: it runs now, and the kernel named its pid. */
 			if (listener >= 0 && (ri = info_fd_write(&sv->info, command_pid)) < 0)
 				log_errno(ri, "--info-fd %d", sb->s->info_fd);
+			if (listener >= 0)
+				run_socket_follow_ready(sv->follow);
 			if (listener >= 0) {
 				/* The previous COMMAND's: init killed every process under it. */
 				notify_free(sv->notify);
@@ -692,7 +708,7 @@ static void cleanup(struct supervisor *sv)
 	sv->follow = NULL;
 	/* Only through the fds kept since the walks, only what sockjail made. */
 	listen_fds_host_cleanup(&sv->sb);
-	hostpath_made_remove(&sv->made);
+	run_dir_share_release(&sv->share, &sv->made);
 	if (sv->root_fd >= 0)
 		close(sv->root_fd);
 	free(sv->sb.host_fds);

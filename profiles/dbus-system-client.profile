@@ -7,8 +7,11 @@ include base
 net none
 
 # The system bus socket, exposed read-only: the program can connect to it
-# but cannot replace it or create anything next to it.
-run-socket /run/dbus/system_bus_socket
+# but cannot replace it or create anything next to it. The optional form
+# survives the bus's restarts: the program may start before dbus-daemon
+# (or while it restarts) and gets ECONNREFUSED until the bus is up, and
+# each new socket the bus makes is mounted over the old one.
+run-socket-optional /run/dbus/system_bus_socket
 
 # No abstract names of its own; a kernel-chosen name is harmless in a
 # private namespace, where nothing else can see it.

@@ -7,11 +7,11 @@
 # server needs to read the snakeoil key (/etc/ssl/private, root:ssl-cert,
 # mode 0640) that the default clusters use with "ssl = on".
 #
-# Debian's wrapper starts the server as root and switches to postgres
-# itself; run it as root instead of with "uid", with the capabilities it
-# needs for the switch, and wait for the server it forks:
-#   sockjail -p postgresql --uid 0 --cap-keep setuid,setgid --wait all \
-#       -- pg_ctlcluster 15 main start
+# Debian's wrapper starts as root and switches to postgres itself; run it
+# as root instead of with "uid", with the capabilities it needs for the
+# switch, in the foreground (the server is then COMMAND):
+#   sockjail -p postgresql --uid 0 --cap-keep setuid,setgid \
+#       -- pg_ctlcluster --foreground 15 main start
 # or, as the postgres user directly:
 #   sockjail -p postgresql -- /usr/lib/postgresql/15/bin/postgres \
 #       -D /var/lib/postgresql/15/main \

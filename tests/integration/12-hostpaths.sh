@@ -130,3 +130,35 @@ t_cleanup_never_follows_symlinks_inside() {
 	ln -s "$R/victim" "$SJ_TMP/l"
 	expect_eq "$(cat "$SJ_TMP/l/keep")" "keep" "the victim through a symlink"
 }
+
+# --- where openat2() is missing -------------------------------------------------
+
+t_walk_without_openat2() {
+	local R=$SJ_RUNTMP E
+	E=$(helper enosys)
+	# Control: under the helper, openat2() really is missing.
+	run "$E" openat2 -- "$PY" -c 'import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+how = (ctypes.c_uint64 * 3)(0, 0, 0)
+r = libc.syscall(437, -100, b"/", how, 24)
+print(r, os.strerror(ctypes.get_errno()))'
+	expect_eq "$out" "-1 Function not implemented" "openat2 under enosys"
+	# The O_NOFOLLOW walk refuses the user's symlink the same way...
+	mkdir -m 0755 "$R/locked"
+	user_dir "$R/u"
+	as_user ln -s "$R/locked" "$R/u/link" || fail "making the user's symlink"
+	run "$E" openat2 -- "$SOCKJAIL" "${sandbox_ids[@]}" --run-dir "$R/u/link/app" -- true
+	expect_eq "$rc" 125 "status through the user's symlink"
+	expect_eq "$err" "sockjail: --run-dir $R/u/link/app: $R/u/link is a symlink owned by uid 65534, not root; sockjail follows only root's symlinks on the host: give the path it should resolve to" "stderr"
+	[ -e "$R/locked/app" ] && fail "sockjail made $R/locked/app through the user's symlink"
+	echo data >"$R/file"
+	run "$E" openat2 -- "$SOCKJAIL" --run-socket "$R/file" -- true
+	expect_eq "$rc" 125 "status for a regular --run-socket"
+	# ...and makes, mounts and removes a run-dir and a --listen socket.
+	user_dir "$R/u/real"
+	run "$E" openat2 -- "$SOCKJAIL" "${sandbox_ids[@]}" --run-dir "$R/u/real/app" \
+		--listen "unix:$R/u/real/app/s.sock" -- sh -c "test -S '$R/u/real/app/s.sock' && stat -c %u '$R/u/real/app'"
+	expect_eq "$rc:$out" "0:65534" "status and the run-dir's owner: $err"
+	[ -e "$R/u/real/app" ] && fail "$R/u/real/app left behind"
+	return 0
+}

@@ -476,3 +476,45 @@ _resolv_private() {
 t_resolv_conf_in_run() {
 	in_private_run _resolv_private
 }
+
+# ---------------------------------------------------------------------------
+# Debian's wrapper: pg_ctlcluster starts as root and switches to postgres
+# itself. The cluster is made with pg_createcluster on tmpfs mounts over
+# /etc/postgresql, /var/lib/postgresql and /var/log/postgresql, in the
+# test's own mount namespace.
+
+_pg_ctlcluster_private() {
+	local d sjpid out
+	for d in /etc/postgresql /var/lib/postgresql /var/log/postgresql; do
+		mount -t tmpfs -o mode=755 tmpfs "$d" || fail "cannot mount a tmpfs on $d"
+	done
+	chown postgres: /var/lib/postgresql
+	chown root:postgres /var/log/postgresql && chmod 1775 /var/log/postgresql
+	pg_createcluster 15 sjtest -- --auth=trust >"$SJ_TMP/create.log" 2>&1 ||
+		fail "pg_createcluster: $(tail -n 3 "$SJ_TMP/create.log")"
+	# Control: without the capabilities it needs, the switch of user fails.
+	run timeout 60 "$SOCKJAIL" -p postgresql --uid 0 -- pg_ctlcluster --foreground 15 sjtest start
+	[ "$rc" -ne 0 ] || fail "pg_ctlcluster ran without capabilities"
+	expect_match "$err" "Could not change user id" "control: pg_ctlcluster without cap-keep"
+	"$SOCKJAIL" -p postgresql --uid 0 --cap-keep setuid,setgid --info-fd 3 \
+		-- pg_ctlcluster --foreground 15 sjtest start 3>"$SJ_TMP/pgc.info" 2>"$SJ_TMP/pgc.err" &
+	sjpid=$!
+	sj_bg+=("$sjpid")
+	wait_until 60 test -S /run/postgresql/.s.PGSQL.5432
+	wait_until 30 psql -h /run/postgresql -U postgres -Atc 'select 1' -o /dev/null
+	out=$(sj --run-socket /run/postgresql -- psql -h /run/postgresql -U postgres -Atc 'select current_setting($$cluster_name$$)') ||
+		fail "psql in a second sandbox exited $?"
+	expect_eq "$out" "15/sjtest" "the cluster's name"
+	expect_eq "$(stat -c %U "/proc/$(info_field "$SJ_TMP/pgc.info" pid)")" postgres "the server's user"
+	kill -TERM "$sjpid"
+	wait "$sjpid"
+	expect_eq "$?" 0 "exit status after SIGTERM"
+}
+
+t_postgresql_pg_ctlcluster() {
+	require_cmd pg_ctlcluster
+	require_cmd pg_createcluster
+	require_cmd psql
+	[ -x "$PGBIN/postgres" ] || skip "PostgreSQL 15 is not installed (make deps)"
+	in_private_run _pg_ctlcluster_private
+}

@@ -88,6 +88,17 @@ status 0" "systemd-notify through the relay"
 	fi
 }
 
+t_notify_relay_across_restarts() {
+	write_notify_py
+	local out
+	# One socket for every COMMAND that --restart starts in the sandbox.
+	out=$($PY "$SJ_TMP/notify.py" "$SJ_TMP/notify.sock" -- "$SOCKJAIL" -q --restart on-failure --restart-sec 0 \
+		-- /bin/sh -c "$PY '$SJ_TMP/service.py' run; [ -e '$SJ_TMP/again' ] && exit 0; touch '$SJ_TMP/again'; exit 1")
+	expect_eq "$(grep -c '^main READY=1$' <<<"$out")" 2 "READY=1 from each run: [$out]"
+	expect_no_match "$out" "^other " "a message from another pid"
+	expect_match "$out" "status 0$" "the second run's status"
+}
+
 t_notify_never_ready() {
 	write_notify_py
 	local out

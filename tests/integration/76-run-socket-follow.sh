@@ -61,9 +61,9 @@ round() {
 	grep "^$1 " "$SJ_TMP/results"
 }
 
-start_sandbox() {
+start_sandbox() { # PATH [OPTION]
 	touch "$SJ_TMP/results"
-	"$SOCKJAIL" --run-socket "$1" -- $PY "$SJ_TMP/client.py" "$sock" "$SJ_TMP/control" "$SJ_TMP/results" \
+	"$SOCKJAIL" "${2:---run-socket}" "$1" -- $PY "$SJ_TMP/client.py" "$sock" "$SJ_TMP/control" "$SJ_TMP/results" \
 		2>"$SJ_TMP/err" &
 	sandbox=$!
 	sj_bg+=("$sandbox")

@@ -35,3 +35,29 @@ t_run_socket_other_owner_not_followed() {
 	expect_match "$(round 2 10)" "^2 ok " "root's socket again ($(cat "$SJ_TMP/err"))"
 	stop_sandbox
 }
+
+t_run_socket_optional_other_owner_not_mounted() {
+	write_client
+	local dir=$SJ_RUNTMP/svc
+	sock=$dir/s.sock
+	mkdir -m 1777 "$dir"
+	start_sandbox "$sock" --run-socket-optional
+	expect_match "$(round 0 1)" "^0 fail ConnectionRefusedError$" "before"
+	setpriv --reuid=65534 --regid=65534 --clear-groups socat "UNIX-LISTEN:$sock,fork" "SYSTEM:echo gen 1" &
+	sj_bg+=("$!")
+	local other=$!
+	wait_for_path "$sock"
+	wait_until 30 grep -q "created by" "$SJ_TMP/err"
+	expect_eq "$(cat "$SJ_TMP/err")" \
+		"sockjail: --run-socket-optional $sock: created by uid 65534, neither root nor the directory's owner; not mounted" \
+		"the refusal"
+	# The control: the host reaches it.
+	expect_eq "$(socat - "UNIX-CONNECT:$sock" </dev/null)" "gen 1" "host"
+	expect_match "$(round 1 2)" "^1 fail ConnectionRefusedError$" "sandbox after the refusal"
+	kill "$other"
+	wait "$other"
+	rm -f "$sock"
+	serve 2
+	expect_match "$(round 2 10)" "^2 ok " "root's socket"
+	stop_sandbox
+}

@@ -89,14 +89,14 @@ wait_all_gone() {
 }
 
 # Wait until sockjail (pid $1) has an executor that took uid 65534 (a
-# process named sockjail under it, running as 65534); sets tree.
+# process named sockjail-exec under it, running as 65534); sets tree.
 wait_executor() {
 	local i e
 	for i in $(seq 300); do
 		tree=$(process_tree "$1")
 		for e in $tree; do
 			[ "$(awk '/^Uid:/ { print $2 }' "/proc/${e%%:*}/status" 2>/dev/null)" = 65534 ] &&
-				[ "$(cat "/proc/${e%%:*}/comm" 2>/dev/null)" = sockjail ] && return 0
+				[[ "$(cat "/proc/${e%%:*}/comm" 2>/dev/null)" =~ ^sockjail(-exec)?$ ]] && return 0
 		done
 		sleep 0.1
 	done

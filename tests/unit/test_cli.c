@@ -123,7 +123,8 @@ static void test_option_table(void **state)
 						   "version", "learn", "features", "info-fd", "exposure", "json", NULL };
 	/* profile.md: list settings accumulate (the env ops keep their order too). */
 	static const char *const lists[] = { "run-socket", "run-dir", "abstract-allow", "listen", "bind", "ro-bind",
-					     "tmpfs", "setenv", "cap-keep", "unsetenv", "clearenv", "show-socket", NULL };
+					     "tmpfs", "setenv", "cap-keep", "unsetenv", "clearenv",
+					     "run-socket-optional", "show-socket", NULL };
 	size_t n = 0;
 
 	for (const struct sj_option *o = sj_options; o->name; o++, n++) {
@@ -143,7 +144,7 @@ static void test_option_table(void **state)
 			assert_int_not_equal(o->id, p->id);
 		}
 	}
-	assert_int_equal(n, 43);
+	assert_int_equal(n, 44);
 	assert_int_equal(settings_option_by_name("quiet")->short_name, 'q');
 	assert_int_equal(settings_option_by_name("profile")->short_name, 'p');
 	assert_int_equal(settings_option_by_name("help")->short_name, 'h');
@@ -202,6 +203,7 @@ static const struct words valid_cases[] = {
 	{ { "--learn", "/tmp/learned.profile", "--", "true" } },
 	{ { "--restart", "on-failure", "--", "true" } },
 	{ { "--restart-sec", "0.5", "--", "true" } },
+	{ { "--run-socket-optional", "/run/dbus/system_bus_socket", "--", "true" } },
 	{ { "--print-filter" } },
 	{ { "--other-sockets", "visible", "--", "true" } },
 	{ { "--show-socket", "/tmp/.X11-unix", "--", "true" } },
@@ -283,6 +285,11 @@ static const struct bad_case bad_cases[] = {
 	{ { { "--learn", "/tmp/p", "--abstract", "allow", "--", "true" } },
 	  "--learn /tmp/p: cannot be combined with --abstract allow" },
 	{ { { "--restart", "yes", "--", "true" } }, "--restart yes: expected no, on-failure or always" },
+	{ { { "--run-socket-optional", "/tmp/s", "--", "true" } }, "--run-socket-optional /tmp/s: not under /run" },
+	{ { { "--run-socket-optional", "/run/a/s", "--run-dir", "/run/a", "--", "true" } },
+	  "--run-socket-optional /run/a/s: overlaps --run-dir /run/a" },
+	{ { { "--run-socket-optional", "/run/a/s", "--run-socket", "/run/a/s", "--", "true" } },
+	  "--run-socket-optional /run/a/s: also given as --run-socket" },
 	{ { { "--restart-sec", "1s", "--", "true" } }, "--restart-sec 1s: expected seconds from 0 to 3600, e.g. 1 or 0.25" },
 	{ { { "--restart", "always", "--pid", "host", "--", "true" } },
 	  "--restart: restarts are run by the sandbox's own init; drop --pid host" },

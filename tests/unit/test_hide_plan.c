@@ -98,6 +98,10 @@ static void test_run_grants(void **state)
 	       "/run/dbus/system_bus_socket");
 	expect(&s, "/run/app/ctl.sock", SJ_REACH_GRANTED, "--run-dir", "/run/app", "/run/app/ctl.sock");
 	expect(&s, "/run/dbus/other", SJ_REACH_COVERED, "/run", "/run", NULL);
+	/* Followed into its stub once it exists. */
+	apply(&s, SJ_OPT_RUN_SOCKET_OPTIONAL, "/run/later/s.sock");
+	expect(&s, "/run/later/s.sock", SJ_REACH_GRANTED, "--run-socket-optional", "/run/later/s.sock",
+	       "/run/later/s.sock");
 	settings_free(&s);
 }
 

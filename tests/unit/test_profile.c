@@ -275,6 +275,7 @@ static const struct directive_case directive_cases[] = {
 	{ "pid", "host", "shared" },
 	{ "restart", "on-failure", "sometimes" },
 	{ "restart-sec", "2.5", "-1" },
+	{ "run-socket-optional", "/run/dbus/system_bus_socket", "/tmp/x" },
 	{ "chdir", "/srv", "\"\"" },
 	{ "setenv", "A=b", "A" },
 	{ "setenv", "\"A=b c\"", "=x" },
@@ -1386,17 +1387,18 @@ static void test_shipped_profile_contents(void **state)
 	settings_init(&s);
 	assert_int_equal(load("dbus-system-client", &s), 0);
 	assert_int_equal(s.net, SJ_NET_NONE);
-	assert_int_equal(s.run_sockets.n, 1);
-	assert_string_equal(s.run_sockets.v[0], "/run/dbus/system_bus_socket");
+	assert_int_equal(s.run_sockets.n, 0);
+	assert_int_equal(s.run_sockets_optional.n, 1);
+	assert_string_equal(s.run_sockets_optional.v[0], "/run/dbus/system_bus_socket");
 	assert_int_equal(s.abstract, SJ_ABSTRACT_DENY);
 	assert_int_equal(s.autobind, SJ_AUTOBIND_ALLOW);
 	settings_free(&s);
 
 	settings_init(&s);
 	assert_int_equal(load("journald-client", &s), 0);
-	assert_int_equal(s.run_sockets.n, 2);
-	assert_string_equal(s.run_sockets.v[0], "/run/systemd/journal/socket");
-	assert_string_equal(s.run_sockets.v[1], "/run/systemd/journal/dev-log");
+	assert_int_equal(s.run_sockets_optional.n, 2);
+	assert_string_equal(s.run_sockets_optional.v[0], "/run/systemd/journal/socket");
+	assert_string_equal(s.run_sockets_optional.v[1], "/run/systemd/journal/dev-log");
 	settings_free(&s);
 
 	settings_init(&s);
