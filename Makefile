@@ -128,7 +128,7 @@ mutants:
 # supervisor's memory, side by side with bwrap and unshare (tests/bench/run).
 # Not part of check: it takes a couple of minutes and the figures depend on
 # the machine. The bench programs are built like the helpers, unsanitized.
-BENCH_BINS := $(BUILD)/bench/startup $(BUILD)/bench/sjbench
+BENCH_BINS := $(BUILD)/bench/startup $(BUILD)/bench/sjbench $(BUILD)/bench/hostsocks
 
 $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)

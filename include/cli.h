@@ -2,6 +2,7 @@
 /* The command line: pure (getopt_long), fills struct sj_settings. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -13,6 +14,7 @@ enum sj_action {
 	SJ_ACTION_VERSION,
 	SJ_ACTION_CHECK_PROFILE,
 	SJ_ACTION_PRINT_FILTER,
+	SJ_ACTION_EXPOSURE,
 	SJ_ACTION_FEATURES,
 };
 
@@ -20,6 +22,7 @@ struct sj_cli {
 	enum sj_action action;
 	const char *check_profile; /* points into argv */
 	char **command;            /* NULL-terminated, points into argv */
+	bool json;                 /* --json (with --exposure) */
 };
 
 /*

@@ -2,6 +2,7 @@
 /* Landlock: abstract-socket and signal scoping, socket-creation rules. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "settings.h"
@@ -15,6 +16,13 @@ int landlock_abi(void);
  * or -EOPNOTSUPP with the reason in err.
  */
 int landlock_check(const struct sj_settings *s, int abi, char *warn, size_t warnlen, char *err, size_t errlen);
+
+/*
+ * Does landlock_apply() scope abstract sockets (connect() to those made
+ * outside the sandbox refused) for these settings on a kernel with abi?
+ * The exposure report asks the same question.
+ */
+bool landlock_scopes_abstract(const struct sj_settings *s, int abi);
 
 /*
  * Restrict the calling thread (COMMAND's process, after the mounts): scope

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "hide_plan.h"
 #include "mount_plan.h"
 #include "settings.h"
 
@@ -19,6 +20,7 @@ struct sj_sandbox {
 	char **command;
 	char **envp;
 	struct sj_mount_plan plan;
+	struct sj_hide_list hide; /* --other-sockets hidden: covered after the plan */
 	struct sock_fprog filter;
 	int landlock_abi;
 

@@ -17,6 +17,7 @@ enum sj_pathname_bind { SJ_PATHNAME_BIND_ANY, SJ_PATHNAME_BIND_RUN_DIRS };
 enum sj_on_deny { SJ_ON_DENY_ERRNO, SJ_ON_DENY_KILL };
 enum sj_abstract_connect { SJ_ABSTRACT_CONNECT_DENY, SJ_ABSTRACT_CONNECT_ALLOW };
 enum sj_pid { SJ_PID_PRIVATE, SJ_PID_HOST };
+enum sj_other_sockets { SJ_OTHER_SOCKETS_HIDDEN, SJ_OTHER_SOCKETS_VISIBLE };
 enum sj_wait { SJ_WAIT_COMMAND, SJ_WAIT_ALL };
 enum sj_notify_mode { SJ_NOTIFY_RELAY, SJ_NOTIFY_NONE };
 enum sj_restart { SJ_RESTART_NO, SJ_RESTART_ON_FAILURE, SJ_RESTART_ALWAYS };
@@ -100,6 +101,10 @@ struct sj_settings {
 	int info_fd;             /* -1: none */
 	enum sj_notify_mode notify;
 
+	/* --other-sockets, --show-socket: the host's sockets outside /run. */
+	enum sj_other_sockets other_sockets;
+	bool other_sockets_set; /* given explicitly */
+	struct sj_strv show_sockets;
 	/* --restart, --restart-sec (milliseconds; settings_init() sets 1000) */
 	enum sj_restart restart;
 	unsigned restart_sec_ms;
@@ -153,6 +158,11 @@ enum sj_opt_id {
 	SJ_OPT_WAIT,
 	SJ_OPT_INFO_FD,
 	SJ_OPT_NOTIFY,
+	/* --other-sockets, --show-socket, --exposure. */
+	SJ_OPT_OTHER_SOCKETS,
+	SJ_OPT_SHOW_SOCKET,
+	SJ_OPT_EXPOSURE,
+	SJ_OPT_JSON,
 	SJ_OPT_GATE_ONLY,
 	/* Restarts (issue 16). */
 	SJ_OPT_RESTART,

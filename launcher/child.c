@@ -27,6 +27,7 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "env.h"
+#include "hide.h"
 #include "landlock.h"
 #include "listen_fds.h"
 #include "log.h"
@@ -352,6 +353,10 @@ void child_main(const struct sj_sandbox *sb)
 			die_errno(r, "%s %s: mounting on %s", o->origin, o->src, o->dst);
 		die_errno(r, "%s: mounting %s", o->origin, o->dst);
 	}
+	/* After the user's mounts, which decide what the sandbox would see. */
+	if ((r = hide_apply(&sb->hide, &failed)) < 0)
+		die_errno(r, "--other-sockets hidden: covering %s",
+			  failed < sb->hide.n ? sb->hide.v[failed].path : "(making the cover)");
 	send_run_dirs(sb);
 
 	if (s->pid == SJ_PID_HOST)

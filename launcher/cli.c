@@ -90,6 +90,7 @@ static const char *action_name(enum sj_action action)
 {
 	return action == SJ_ACTION_CHECK_PROFILE ? "check-profile" :
 	       action == SJ_ACTION_FEATURES	 ? "features" :
+	       action == SJ_ACTION_EXPOSURE	 ? "exposure" :
 						   "print-filter";
 }
 
@@ -161,6 +162,13 @@ int cli_parse(int argc, char **argv, struct sj_settings *s, struct sj_cli *out, 
 			if ((r = set_action(&cli, SJ_ACTION_PRINT_FILTER, "print-filter", err, errlen)) < 0)
 				return r;
 			break;
+		case SJ_OPT_EXPOSURE:
+			if ((r = set_action(&cli, SJ_ACTION_EXPOSURE, "exposure", err, errlen)) < 0)
+				return r;
+			break;
+		case SJ_OPT_JSON:
+			cli.json = true;
+			break;
 		case SJ_OPT_FEATURES:
 			if ((r = set_action(&cli, SJ_ACTION_FEATURES, "features", err, errlen)) < 0)
 				return r;
@@ -183,7 +191,14 @@ int cli_parse(int argc, char **argv, struct sj_settings *s, struct sj_cli *out, 
 		}
 	}
 
-	if (cli.action == SJ_ACTION_RUN) {
+	if (cli.json && cli.action != SJ_ACTION_EXPOSURE) {
+		snprintf(err, errlen, "--json goes with --exposure (sockjail --exposure --json [OPTION...])");
+		return -EINVAL;
+	}
+	if (cli.action == SJ_ACTION_EXPOSURE) {
+		/* "sockjail --exposure [OPTION...] -- COMMAND": the report does not depend on COMMAND. */
+		cli.command = optind < argc ? argv + optind : NULL;
+	} else if (cli.action == SJ_ACTION_RUN) {
 		if (optind >= argc) {
 			snprintf(err, errlen, "no COMMAND given (sockjail [OPTION...] -- COMMAND [ARG...])");
 			return -EINVAL;
@@ -208,6 +223,7 @@ void cli_print_help(FILE *f)
 	fprintf(f, "Usage: sockjail [OPTION...] [--] COMMAND [ARG...]\n"
 		   "       sockjail --check-profile PROFILE\n"
 		   "       sockjail --print-filter [OPTION...]\n"
+		   "       sockjail --exposure [--json] [OPTION...] [-- COMMAND [ARG...]]\n"
 		   "       sockjail --features\n\n"
 		   "Run COMMAND in private network, mount and PID namespaces where it cannot\n"
 		   "create or reach abstract Unix socket names unless the policy allows it.\n\n");

@@ -54,6 +54,11 @@ int landlock_check(const struct sj_settings *s, int abi, char *warn, size_t warn
 	return 0;
 }
 
+bool landlock_scopes_abstract(const struct sj_settings *s, int abi)
+{
+	return abi >= SJ_LANDLOCK_ABI_SCOPES && s->abstract_connect == SJ_ABSTRACT_CONNECT_DENY;
+}
+
 int landlock_apply(const struct sj_settings *s, int abi, const char **step)
 {
 	struct sj_ruleset_attr attr = { 0 };
@@ -65,7 +70,7 @@ int landlock_apply(const struct sj_settings *s, int abi, const char **step)
 	}
 	if (abi >= SJ_LANDLOCK_ABI_SCOPES) {
 		attr.scoped = SJ_LANDLOCK_SCOPE_SIGNAL;
-		if (s->abstract_connect == SJ_ABSTRACT_CONNECT_DENY)
+		if (landlock_scopes_abstract(s, abi))
 			attr.scoped |= SJ_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
 	} else {
 		attr_size = offsetof(struct sj_ruleset_attr, handled_access_net);

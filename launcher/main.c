@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "exposure.h"
 #include "kernel_features.h"
 #include "log.h"
 #include "proc_title.h"
@@ -51,6 +52,9 @@ int main(int argc, char **argv)
 	}
 	case SJ_ACTION_PRINT_FILTER:
 		status = spawn_print_filter(&s);
+		break;
+	case SJ_ACTION_EXPOSURE:
+		status = exposure_run(&s, cli.json);
 		break;
 	case SJ_ACTION_RUN:
 	default:

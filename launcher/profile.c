@@ -771,6 +771,12 @@ static int print_settings(FILE *out, const struct sj_settings *s)
 		if (r < 0)
 			return r;
 	}
+	if (s->other_sockets_set)
+		profile_print_directive(out, "other-sockets",
+					s->other_sockets == SJ_OTHER_SOCKETS_VISIBLE ? "visible" : "hidden");
+	for (size_t i = 0; i < s->show_sockets.n; i++)
+		if ((r = profile_print_directive(out, "show-socket", s->show_sockets.v[i])) < 0)
+			return r;
 	for (size_t i = 0; i < s->abstract_allow.n; i++)
 		if ((r = profile_print_directive(out, "abstract-allow", s->abstract_allow.v[i])) < 0)
 			return r;

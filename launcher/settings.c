@@ -62,6 +62,10 @@ const struct sj_option sj_options[] = {
 	{ "wait", 0, SJ_OPT_WAIT, A | F, "command|all", "end with COMMAND, or with the last process" },
 	{ "info-fd", 0, SJ_OPT_INFO_FD, A, "FD", "write pids and namespaces as JSON to FD" },
 	{ "notify", 0, SJ_OPT_NOTIFY, A | F, "relay|none", "relay sd_notify(3) to $NOTIFY_SOCKET" },
+	{ "other-sockets", 0, SJ_OPT_OTHER_SOCKETS, A | F, "hidden|visible", "the host's other sockets (default hidden)" },
+	{ "show-socket", 0, SJ_OPT_SHOW_SOCKET, A | F | L, "PATH", "keep a socket (or directory) outside /run" },
+	{ "exposure", 0, SJ_OPT_EXPOSURE, 0, NULL, "print what a sandbox could reach, then exit" },
+	{ "json", 0, SJ_OPT_JSON, 0, NULL, "--exposure as one JSON document" },
 	{ "gate-only", 0, SJ_OPT_GATE_ONLY, F, NULL, "no namespaces: bind gate, Landlock, caps only" },
 	/* Restarts (issue 16). */
 	{ "restart", 0, SJ_OPT_RESTART, A | F, "no|on-failure|always", "start COMMAND again when it exits" },
@@ -141,6 +145,7 @@ void settings_free(struct sj_settings *s)
 	free(s->env);
 	free(s->audit);
 	free(s->learn);
+	strv_free(&s->show_sockets);
 	for (size_t i = 0; i < s->n_origins; i++) {
 		free(s->origins[i].value);
 		free(s->origins[i].where);
@@ -516,6 +521,18 @@ int settings_apply(struct sj_settings *s, int id, const char *arg, char *err, si
 		if (arg[0] == '\0')
 			return fail(err, errlen, -EINVAL, "empty file name");
 		return set_string(id == SJ_OPT_AUDIT ? &s->audit : &s->learn, arg);
+	case SJ_OPT_OTHER_SOCKETS: {
+		static const char *const os_words[] = { "hidden", "visible", NULL };
+		if ((r = choose(arg, os_words, &v, err, errlen)) < 0)
+			return r;
+		s->other_sockets = (enum sj_other_sockets)v;
+		s->other_sockets_set = true;
+		return 0;
+	}
+	case SJ_OPT_SHOW_SOCKET:
+		if ((r = check_abs_path(arg, err, errlen)) < 0)
+			return r;
+		return strv_push(&s->show_sockets, arg);
 	case SJ_OPT_RESTART:
 		if ((r = restart_parse_policy(arg, &v)) < 0)
 			return fail(err, errlen, r, "expected no, on-failure or always");
@@ -579,6 +596,7 @@ int settings_validate(const struct sj_settings *s, char *err, size_t errlen)
 				   : s->pid_private_set ? "--pid private"
 				   : s->userns	    ? "--userns"
 				   : s->wait == SJ_WAIT_ALL ? "--wait all"
+				   : s->other_sockets_set && s->other_sockets == SJ_OTHER_SOCKETS_HIDDEN ? "--other-sockets hidden"
 						    : NULL;
 		if (need)
 			return fail(err, errlen, -EINVAL,

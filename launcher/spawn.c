@@ -29,6 +29,7 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "env.h"
+#include "hide.h"
 #include "hostpath.h"
 #include "identity_lookup.h"
 #include "idmap.h"
@@ -414,6 +415,19 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 		log_errno(r, "building the mount plan");
 		return r;
 	}
+	if ((r = hide_prepare(s, &sb->plan, &sb->hide)) < 0) {
+		log_errno(r, "--other-sockets hidden: listing the host's sockets (sock_diag); "
+			     "--other-sockets visible does without");
+		return r;
+	}
+	/* The cover is a file made in the sandbox's user namespace: an unmapped uid cannot (EOVERFLOW). */
+	if (sb->uid_unmapped && sb->hide.n) {
+		log_error("--other-sockets hidden: root without CAP_SETFCAP gets an unmapped uid in the sandbox's "
+			  "user namespace, which cannot make the cover for %s; give sockjail CAP_SETFCAP, or pass "
+			  "--other-sockets visible",
+			  sb->hide.v[0].path);
+		return -EPERM;
+	}
 	/* An unmapped uid cannot create a mount point in the sandbox's own tmpfs (EOVERFLOW). */
 	for (size_t i = 0; sb->uid_unmapped && i < sb->plan.n; i++) {
 		if (sb->plan.ops[i].create_dst) {
@@ -707,6 +721,7 @@ static void cleanup(struct supervisor *sv)
 		fclose(sv->learn_out);
 	learn_free(&sv->learned);
 	mount_plan_free(&sv->sb.plan);
+	hide_list_free(&sv->sb.hide);
 	seccomp_filter_prog_free(&sv->sb.filter);
 	env_free(sv->sb.envp);
 	free(sv->sb.inherited_names);

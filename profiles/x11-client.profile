@@ -20,8 +20,11 @@ sockjail-profile 1
 include base
 net none
 
-# The pathname sockets, read-only: connect() works, nothing can be
+# The pathname sockets: the host's other sockets outside /run are hidden
+# (other-sockets hidden), so the X server's are granted here, and the
+# directory is mounted read-only: connect() works, nothing can be
 # replaced or added.
+show-socket /tmp/.X11-unix
 ro-bind /tmp/.X11-unix
 
 # Binding @/tmp/.X11-unix/X* (or any abstract name) is refused: there is

@@ -83,7 +83,7 @@ t_check_profile_shipped_idempotent() {
 	expect_lines dbus-system-client "net none" "run-socket-optional /run/dbus/system_bus_socket" "abstract deny"
 	expect_lines journald-client "run-socket-optional /run/systemd/journal/socket" \
 		"run-socket-optional /run/systemd/journal/dev-log"
-	expect_lines x11-client "net none" "ro-bind /tmp/.X11-unix" "abstract deny"
+	expect_lines x11-client "net none" "show-socket /tmp/.X11-unix" "ro-bind /tmp/.X11-unix" "abstract deny"
 	sj --check-profile x11-client | grep -q '^abstract-allow' && fail "x11-client allows an abstract name"
 	return 0
 }

@@ -120,11 +120,11 @@ static void test_option_table(void **state)
 	(void)state;
 	/* profile.md: settings that make no sense in a file. */
 	static const char *const not_in_file[] = { "profile", "check-profile", "print-filter", "help",
-						   "version", "learn", "features", "info-fd", NULL };
+						   "version", "learn", "features", "info-fd", "exposure", "json", NULL };
 	/* profile.md: list settings accumulate (the env ops keep their order too). */
 	static const char *const lists[] = { "run-socket", "run-dir", "abstract-allow", "abstract-bridge", "listen", "bind", "ro-bind",
 					     "tmpfs", "setenv", "cap-keep", "unsetenv", "clearenv",
-					     "run-socket-optional", NULL };
+					     "run-socket-optional", "show-socket", NULL };
 	size_t n = 0;
 
 	for (const struct sj_option *o = sj_options; o->name; o++, n++) {
@@ -144,7 +144,7 @@ static void test_option_table(void **state)
 			assert_int_not_equal(o->id, p->id);
 		}
 	}
-	assert_int_equal(n, 41);
+	assert_int_equal(n, 45);
 	assert_int_equal(settings_option_by_name("quiet")->short_name, 'q');
 	assert_int_equal(settings_option_by_name("profile")->short_name, 'p');
 	assert_int_equal(settings_option_by_name("help")->short_name, 'h');
@@ -206,6 +206,10 @@ static const struct words valid_cases[] = {
 	{ { "--restart-sec", "0.5", "--", "true" } },
 	{ { "--run-socket-optional", "/run/dbus/system_bus_socket", "--", "true" } },
 	{ { "--print-filter" } },
+	{ { "--other-sockets", "visible", "--", "true" } },
+	{ { "--show-socket", "/tmp/.X11-unix", "--", "true" } },
+	{ { "--exposure" } },
+	{ { "--exposure", "--json", "--net", "host", "--", "true" } },
 	{ { "--features" } },
 	{ { "--help" } },
 	{ { "-h" } },
@@ -294,6 +298,12 @@ static const struct bad_case bad_cases[] = {
 	  "--restart: restarts are run by the sandbox's own init; drop --pid host" },
 	{ { { "--print-filter=1" } }, "--print-filter takes no argument" },
 	{ { { "--print-filter", "--", "ls" } }, "unexpected argument 'ls' after --print-filter" },
+	{ { { "--other-sockets", "shown", "--", "true" } }, "--other-sockets shown: expected hidden or visible" },
+	{ { { "--show-socket", "tmp/x", "--", "true" } }, "--show-socket tmp/x: path must be absolute" },
+	{ { { "--exposure", "--print-filter" } }, "--print-filter cannot be combined with --exposure" },
+	{ { { "--json", "--", "true" } }, "--json goes with --exposure (sockjail --exposure --json [OPTION...])" },
+	{ { { "--gate-only", "--other-sockets", "hidden", "--", "true" } },
+	  "--gate-only: --other-sockets hidden needs a namespace of its own, which --gate-only does not create" },
 	{ { { "--help=1" } }, "--help takes no argument" },
 	{ { { "--features", "--", "ls" } }, "unexpected argument 'ls' after --features" },
 	{ { { "--features", "--print-filter" } }, "--print-filter cannot be combined with --features" },

@@ -291,6 +291,8 @@ static const struct directive_case directive_cases[] = {
 	{ "groups", "ssl-cert,adm", "a,,b" },
 	{ "wait", "all", "some" },
 	{ "notify", "none", "yes" },
+	{ "other-sockets", "visible", "shown" },
+	{ "show-socket", "/tmp/.X11-unix", "tmp/.X11-unix" },
 	{ "gate-only", NULL, "yes" },
 	{ "new-session", NULL, "yes" },
 };
@@ -510,8 +512,8 @@ static void test_not_allowed_in_profile(void **state)
 		expect_error(text, msg);
 		seen++;
 	}
-	/* profile, check-profile, print-filter, help, version, learn, features, info-fd */
-	assert_int_equal(seen, 8);
+	/* profile, check-profile, print-filter, help, version, learn, features, info-fd, exposure, json */
+	assert_int_equal(seen, 10);
 }
 
 static void test_learn_refused(void **state)
