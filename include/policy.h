@@ -61,6 +61,13 @@ struct sj_connect_decision {
 	char rule[SJ_ESCAPED_MAX + 32];
 };
 
+/*
+ * The --abstract-bridge pattern the abstract name[0..len) (leading NUL
+ * included) matches, or -1: what connect() bridges, and what the exposure
+ * report calls reachable through the bridge.
+ */
+int policy_bridge_pattern(const struct sj_settings *s, const unsigned char *name, size_t len);
+
 /* Does the filter send connect() to the supervisor? Only when a decision below can differ from CONTINUE. */
 bool policy_connect_notified(const struct sj_settings *s);
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "policy.h"
 
 /* No "//", "." or ".." component and no trailing slash: the form the plan compares. */
 static bool path_is_plain(const char *p)
@@ -149,6 +150,10 @@ static int decide_one(const struct sj_settings *s, const struct sj_mount_plan *p
 	const struct sj_unix_sock *u = it->sock;
 	if (u->abstract) {
 		hide_decide_abstract(s, abstract_scoped, &it->fate);
+		/* Whatever the netns: connect() reaches it through the bridge, as COMMAND's user. */
+		int m = policy_bridge_pattern(s, u->name, u->name_len);
+		if (m >= 0)
+			it->fate = (struct sj_sock_fate){ SJ_REACH_GRANTED, "--abstract-bridge", s->abstract_bridge.v[m], NULL };
 		return 0;
 	}
 	int r = fast ? locate_fast(fast, u, &it->host_path) : -EAGAIN;

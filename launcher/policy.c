@@ -119,6 +119,11 @@ void policy_bind(const struct sj_settings *s, int unpriv_port_start, int domain,
 		d->route = SJ_ROUTE_DENY;
 }
 
+int policy_bridge_pattern(const struct sj_settings *s, const unsigned char *name, size_t len)
+{
+	return sockaddr_match_abstract(name, len, s->abstract_bridge.v, s->abstract_bridge.n);
+}
+
 bool policy_connect_notified(const struct sj_settings *s)
 {
 	return s->abstract_bridge.n > 0 || (s->net == SJ_NET_HOST && s->abstract_connect == SJ_ABSTRACT_CONNECT_DENY);
@@ -135,7 +140,7 @@ void policy_connect(const struct sj_settings *s, int domain, const void *buf, in
 	if (domain != AF_UNIX || sockaddr_classify(domain, addrlen > 0 ? buf : NULL, addrlen, &a) != SJ_ADDR_ABSTRACT)
 		return;
 	sockaddr_escape(a.name, a.name_len, d->address, sizeof(d->address));
-	int m = sockaddr_match_abstract(a.name, a.name_len, s->abstract_bridge.v, s->abstract_bridge.n);
+	int m = policy_bridge_pattern(s, a.name, a.name_len);
 	if (m >= 0) {
 		d->route = SJ_CONNECT_BRIDGE;
 		d->pattern = m;

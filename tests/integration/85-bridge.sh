@@ -56,6 +56,11 @@ t_bridge_reaches_service_as_command() {
 	run sj --net none $(ids_opts) --abstract-bridge "@sjb-$$-*" -- "$cli" connect "@$name"
 	expect_eq "$rc" 0 "bridged client: $out $err"
 	expect_eq "$out" "OK peer $(want_ids); fd OK pipe-data" "the service sees COMMAND's ids, the fd arrives"
+	# The exposure report counts it reachable through the bridge (same decision).
+	run sj --exposure --net none --abstract-bridge "@sjb-$$-*"
+	expect_match "$out" "granted +stream .*@$name +--abstract-bridge @sjb-$$-\\*" "--exposure with the bridge"
+	run sj --exposure --net none
+	expect_match "$out" "private-netns +stream .*@$name +--net none" "--exposure without it"
 	# A name outside the pattern stays unreachable.
 	run sj --net none $(ids_opts) --abstract-bridge "@sjb-$$-other*" -- "$cli" connect "@$name"
 	expect_eq "$out" "ERR connect ECONNREFUSED" "a name outside the pattern"
