@@ -17,6 +17,8 @@
  *   test has teeth), else "ERR swaps=0". Exit 0 / 1 / 2 (see helper.h).
  */
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,6 +37,9 @@ int main(int argc, char **argv)
 		return H_SETUP;
 	}
 	const char *name = argv[2], *target = argv[3], *stop = argv[4];
+	/* Never outlive the test that started it, nor spin on in a removed directory. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		h_setup_fail("PR_SET_PDEATHSIG");
 	int dfd = open(argv[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		h_setup_fail("open %s", argv[1]);
@@ -59,7 +64,8 @@ int main(int argc, char **argv)
 			}
 			symlinkat(target, dfd, lnk);
 		}
-		if ((i & 1023) == 0 && access(stop, F_OK) == 0)
+		struct stat dst;
+		if ((i & 1023) == 0 && (access(stop, F_OK) == 0 || fstat(dfd, &dst) < 0 || dst.st_nlink == 0))
 			break;
 	}
 	printf("%s swaps=%lu\n", swaps ? "OK" : "ERR", swaps);
