@@ -21,7 +21,9 @@ extern char **environ;
 static char *area;	   /* where argv[0] was */
 static size_t area_len;	   /* the arguments and the environment after them */
 static size_t args_len;	   /* the arguments alone */
-static char **moved;	   /* the heap copies, kept so that leak checkers see them used */
+/* Both volatile: written, never read, but the stores must stay for leak checkers. */
+static char **volatile moved;     /* the heap copies of every string */
+static char **volatile moved_env; /* the array environ started as (setenv() may replace it) */
 static char *const *title_command;
 
 void proc_title_init(int argc, char **argv)
@@ -39,19 +41,27 @@ void proc_title_init(int argc, char **argv)
 			end += strlen(environ[n_env]) + 1;
 	/* All strings are copied, or nothing is changed. */
 	size_t total = (size_t)argc + 1 + n_env + 1;
+	/*
+	 * copies holds every string for good; environ gets an array of its
+	 * own, since unsetenv() shifts environ's pointers in place and would
+	 * otherwise drop the only reference to a string (a leak to LSan).
+	 */
 	char **copies = calloc(total, sizeof(*copies));
-	if (!copies)
+	char **env = calloc(n_env + 1, sizeof(*env));
+	if (!copies || !env) {
+		free(copies);
+		free(env);
 		return;
-	char **env = copies + argc + 1;
+	}
 	for (int i = 0; i < argc; i++)
 		if (!(copies[i] = strdup(argv[i])))
 			goto fail;
 	for (size_t i = 0; i < n_env; i++)
-		if (!(env[i] = strdup(environ[i])))
+		if (!(env[i] = copies[(size_t)argc + 1 + i] = strdup(environ[i])))
 			goto fail;
 	for (int i = 0; i < argc; i++)
 		argv[i] = copies[i];
-	environ = env;
+	environ = moved_env = env;
 	moved = copies;
 	area = start;
 	area_len = (size_t)(end - start);
@@ -61,6 +71,7 @@ fail:
 	for (size_t i = 0; i < total; i++)
 		free(copies[i]);
 	free(copies);
+	free(env);
 }
 
 void proc_title_command(char *const *command)
