@@ -111,7 +111,7 @@ unit: $(UNIT_BINS)
 
 integration: $(BUILD)/sockjail $(BUILD)/fault/sockjail $(HELPER_BINS)
 	@SOCKJAIL=$(abspath $(BUILD)/sockjail) SJ_HELPERS=$(abspath $(BUILD)/helpers) \
-		SOCKJAIL_FAULT=$(abspath $(BUILD)/fault/sockjail) \
+		SOCKJAIL_FAULT=$(abspath $(BUILD)/fault/sockjail) SJ_SANITIZED=$(if $(filter 1,$(SANITIZE)),1,0) \
 		tests/integration/run
 
 check: all
