@@ -17,6 +17,8 @@ int parse_uint32(const char *s, unsigned *out);
 
 /* Send and receive one fd over an AF_UNIX socket (SCM_RIGHTS). */
 int send_fd(int sock, int fd);
+/* send_fd() with a payload of one's own (one SEQPACKET message, fd attached). */
+int send_fd_with(int sock, int fd, const void *payload, size_t len);
 int recv_fd(int sock);
 /*
  * Up to SJ_FDS_PER_MESSAGE fds in one message whose one data byte is tag.

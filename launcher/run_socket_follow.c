@@ -424,31 +424,6 @@ void run_socket_follow_dispatch(struct sj_follow *f)
 	}
 }
 
-/* One SEQPACKET message: the payload, with fd attached. */
-static int send_fd_with(int sock, int fd, const void *payload, size_t len)
-{
-	struct iovec iov = { .iov_base = (void *)payload, .iov_len = len };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u = { 0 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return 0;
-}
-
 int run_socket_follow_send_dirs(const struct sj_sandbox *sb)
 {
 	int r;

@@ -143,7 +143,12 @@ int recv_fds(int sock, char *tag, int *fds, size_t max, pid_t *pid)
 int send_fd(int sock, int fd)
 {
 	char dummy = 'F';
-	struct iovec iov = { .iov_base = &dummy, .iov_len = 1 };
+	return send_fd_with(sock, fd, &dummy, 1);
+}
+
+int send_fd_with(int sock, int fd, const void *payload, size_t len)
+{
+	struct iovec iov = { .iov_base = (void *)payload, .iov_len = len };
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
