@@ -498,6 +498,17 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 		log_errno(r, "socketpair");
 		return r;
 	}
+	/*
+	 * The kernel names the sender of COMMAND's listener (SCM_CREDENTIALS):
+	 * the Landlock tracker needs COMMAND's pid to tell its children from
+	 * orphans, --info-fd reports it.
+	 */
+	int one = 1;
+	if (setsockopt(sb->sync[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0) {
+		r = -errno;
+		log_errno(r, "SO_PASSCRED");
+		return r;
+	}
 	return 0;
 }
 

@@ -2,4 +2,4 @@
 # file: launcher/spawn.c
 # tests: 11-core-root.sh:t_run_dir_created_owned_removed
 # modes: root
-/^[[:space:]]*hostpath_made_remove(&sv->made);/d
+/^[[:space:]]*run_dir_share_release(&sv->share, &sv->made);/d
