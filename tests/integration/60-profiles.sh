@@ -255,6 +255,9 @@ _dbus_private() {
 	local daemon=$! out
 	trap "kill $daemon 2>/dev/null" EXIT
 	wait_for_path /run/dbus/system_bus_socket 10
+	# The file appears at bind(), before listen(): the address is printed once
+	# the bus accepts connections.
+	wait_until 10 test -s "$SJ_TMP/bus.addr" || fail "dbus-daemon printed no address: $(cat "$SJ_TMP/bus.err")"
 	# Control: plain sockjail has an empty /run, so there is no bus.
 	out=$(dbus_list_names 2>&1) && fail "dbus-send reached the bus without the profile: $out"
 	expect_match "$out" "system_bus_socket" "dbus-send's error without the profile"
