@@ -36,21 +36,49 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter \
 	  -DSJ_VERSION='"$(VERSION)"' -DSJ_PROFILEDIR='"$(PROFILEDIR)"' \
 	  -DSJ_SYSCONF_PROFILEDIR='"$(SYSCONF_PROFILEDIR)"'
 LDFLAGS += $(SAN_FLAGS)
-# The libraries come from their archives: the shared libnl-route-3 ran ~100
-# constructors and 1.7k relocations in every start (~0.9 ms on the bench
-# machine) and kept 0.5 MiB of the supervisor resident, and each shared
-# library costs the dynamic loader an open, mmaps and relocations in every
-# start (libseccomp and libcap: ~6% of `sockjail -- true`, see the README's
-# benchmarks). Only the objects sockjail calls are linked in. libc stays
-# shared, so that user and group names resolve through NSS.
-# STATIC_LIBS=0 links every library shared (distributions that prefer that).
+# Linking. By default (STATIC ?= 1) sockjail is one static executable: no
+# dynamic loader runs in any of its processes (an open, mmaps and
+# relocations for every shared library in every start: a static build
+# starts ~15 % faster, see the README's benchmarks), and only the objects
+# it calls are linked in (the shared libnl-route-3 alone ran ~100
+# constructors in every start). User and group names still resolve
+# through the host's NSS: identity_lookup.c runs the host's getent, at
+# GETENT (a fixed path, never looked up in $PATH), instead of calling
+# getpwnam(3), which in a static glibc would need the build's glibc at
+# run time. libnl's own resolvers, which sockjail never calls, are sent
+# to nl_resolvers.c with ld --wrap, so no NSS code is linked at all.
+#   STATIC=0       libc shared, libseccomp, libcap and libnl from their archives
+#   STATIC_LIBS=0  every library shared (distributions that prefer that; implies STATIC=0)
+# SANITIZE=1 builds link dynamically (ASan needs the dynamic loader); the
+# unit tests and fuzzers link like STATIC=0.
+GETENT ?= /usr/bin/getent
+CFLAGS += -DSJ_GETENT='"$(GETENT)"'
 STATIC_LIBS ?= $(if $(filter 0,$(LIBNL_STATIC)),0,1)
+STATIC ?= $(if $(filter 1,$(SANITIZE)),0,$(STATIC_LIBS))
+ifeq ($(STATIC)$(SANITIZE),11)
+$(error SANITIZE=1 cannot be linked statically (ASan needs the dynamic loader): leave STATIC unset)
+endif
+ifeq ($(STATIC)$(STATIC_LIBS),10)
+$(error STATIC=1 needs the libraries' archives: STATIC_LIBS=0 goes with STATIC=0)
+endif
 SJ_LIBS = $(call lazy,SJ_LIBS,$(PKG_CONFIG) --libs libseccomp libcap)
 NL_LIBS = $(call lazy,NL_LIBS,$(PKG_CONFIG) --libs libnl-route-3.0 libnl-3.0)
+ALL_STATIC_LIBS = $(call lazy,ALL_STATIC_LIBS,$(PKG_CONFIG) --static --libs libnl-route-3.0 libnl-3.0 libseccomp libcap)
 ifeq ($(STATIC_LIBS),1)
 LDLIBS = -Wl,-Bstatic $(NL_LIBS) $(SJ_LIBS) -Wl,-Bdynamic
 else
 LDLIBS = $(NL_LIBS) $(SJ_LIBS)
+endif
+# How sockjail itself (and its fault-injection build) is linked.
+NL_WRAPPED := getaddrinfo getnameinfo getprotobyname getprotobynumber
+ifeq ($(STATIC),1)
+SJ_LDFLAGS = -static $(foreach f,$(NL_WRAPPED),-Wl,--wrap=$(f))
+SJ_LDLIBS = $(ALL_STATIC_LIBS)
+SJ_LINK_OBJS = $(BUILD)/obj/nl_resolvers.o
+else
+SJ_LDFLAGS =
+SJ_LDLIBS = $(LDLIBS)
+SJ_LINK_OBJS =
 endif
 
 SRCS := $(wildcard launcher/*.c)
@@ -77,8 +105,10 @@ $(BUILD)/obj $(BUILD)/unit $(BUILD)/helpers:
 $(BUILD)/libsockjail.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-$(BUILD)/sockjail: $(BUILD)/obj/main.o $(BUILD)/libsockjail.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# nl_resolvers.o by name: the --wrap'd calls appear in libnl, after the
+# archive has been searched.
+$(BUILD)/sockjail: $(BUILD)/obj/main.o $(SJ_LINK_OBJS) $(BUILD)/libsockjail.a
+	$(CC) $(LDFLAGS) $(SJ_LDFLAGS) -o $@ $^ $(SJ_LDLIBS)
 
 $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libsockjail.a | $(BUILD)/unit
 	$(CC) $(CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< \
@@ -101,7 +131,7 @@ $(BUILD)/fault/obj/%.o: launcher/%.c $(wildcard include/*.h)
 	$(CC) $(CFLAGS) -DSJ_FAULT_INJECTION -c -o $@ $<
 
 $(BUILD)/fault/sockjail: $(FAULT_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) $(SJ_LDFLAGS) -o $@ $^ $(SJ_LDLIBS)
 
 fault: $(BUILD)/fault/sockjail
 helpers: $(HELPER_BINS)
