@@ -167,10 +167,11 @@ $(BUILD)/bench/%: tests/bench/%.c
 bench: $(BUILD)/sockjail $(BENCH_BINS)
 	@SOCKJAIL=$(abspath $(BUILD)/sockjail) SJ_BENCH=$(abspath $(BUILD)/bench) tests/bench/run
 
-# The pages name the default profile directories; installed, they name the
-# ones this build searches.
+# The pages name the default profile directories and getent; installed, they
+# name the ones this build uses.
 MAN_PATHS = sed -e 's|/usr/local/share/sockjail/profiles|$(PROFILEDIR)|g' \
-	-e 's|/etc/sockjail/profiles|$(SYSCONF_PROFILEDIR)|g'
+	-e 's|/etc/sockjail/profiles|$(SYSCONF_PROFILEDIR)|g' \
+	-e 's|/usr/bin/getent|$(GETENT)|g'
 
 install: $(BUILD)/sockjail
 	install -D -m 0755 $(BUILD)/sockjail $(DESTDIR)$(BINDIR)/sockjail
