@@ -64,16 +64,24 @@ fail:
 /*
  * vfork(): no page tables copied (a fork() of the supervisor costs more
  * than getent itself), and exec's errno comes back before vfork()
- * returns here.
+ * returns here. Every signal is blocked across it: a handler of the
+ * caller's must not run in the child, on memory it shares with us,
+ * before the child has set the dispositions back to the defaults.
  */
 static int spawn_getent(const char *getent, char *const argv[], int out, pid_t *pid)
 {
 	volatile int exec_errno = 0;
-	pid_t child = vfork();
-	if (child < 0)
+	sigset_t all, old;
+	sigfillset(&all);
+	if (sigprocmask(SIG_SETMASK, &all, &old) < 0)
 		return -errno;
+	pid_t child = vfork();
 	if (child == 0)
 		exec_getent(getent, argv, out, &exec_errno);
+	int e = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (child < 0)
+		return -e;
 	if (exec_errno) {
 		while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
 			;
