@@ -63,12 +63,10 @@ int netns_veth_prepare(struct netns_veth *v, const char *spec_text, char *err, s
 int netns_veth_setup(struct netns_veth *v, pid_t sandbox_pid, enum netns_veth_step *failed);
 
 /*
- * Once the sandbox's processes are gone: make sure the host end is gone
- * before returning, and release the socket. When nothing holds the
- * sandbox's netns any more, the kernel is already destroying it and the
- * pair with it, and this only waits for the host end to go; otherwise
- * (someone else keeps the netns open) it deletes the host end itself.
- * Safe on every path, also when nothing was set up. Returns 0, or a
- * negative errno (-EBUSY: still there).
+ * Once the sandbox's processes are gone: delete the host end (which
+ * removes the pair) from a child that sits out the kernel's rcu_barrier(),
+ * return once the end is unlisted, and release the socket. Safe on every
+ * path, also when nothing was set up. Returns 0, or a negative errno
+ * (-EBUSY: still there).
  */
 int netns_veth_teardown(struct netns_veth *v);

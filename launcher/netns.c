@@ -38,7 +38,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -585,30 +588,6 @@ static int host_end_listed(const struct netns_veth *v)
 	return r == -ENODEV ? 0 : r < 0 ? r : 1;
 }
 
-/*
- * Is the kernel already destroying the sandbox's netns? True if so; false
- * if something still holds it, or if we cannot tell. A request aimed at it
- * by id (IFLA_TARGET_NETNSID) fails with EINVAL once its count has dropped
- * to zero: get_net_ns_by_id() takes no reference on a netns that is going
- * (maybe_get_net()), and a count never comes back from zero, so the answer
- * cannot go stale.
- */
-static bool sandbox_netns_dying(const struct netns_veth *v)
-{
-	_cleanup_nlmsg_ struct nl_msg *m = nlmsg_alloc_simple(RTM_GETLINK, 0);
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = v->sandbox_ifindex };
-
-	if (!m || nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    nla_put_s32(m, IFLA_TARGET_NETNSID, v->sandbox_nsid) < 0 ||
-	    nla_put_u32(m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
-		return false;
-	int r = nl_send_sync(v->host_sk, TAKE_PTR(m));
-	/* Alive: the link came back, and the acknowledgement is still to be read. */
-	if (r == 0)
-		nl_wait_for_ack(v->host_sk);
-	return r == -NLE_INVAL;
-}
-
 static double monotonic_ms(void)
 {
 	struct timespec ts;
@@ -631,49 +610,64 @@ static bool host_end_in_sysfs(const struct netns_veth *v)
 	return read(fd, text, sizeof(text) - 1) > 0 && atoi(text) == v->host_ifindex;
 }
 
-/*
- * How long the last holders of the sandbox's netns may take to let it go
- * once its processes are gone: a netlink socket closed at exit holds it for
- * one more RCU grace period (netlink_release() frees it with call_rcu()).
- * Past that, someone keeps it open and we delete the pair ourselves.
- */
-#define NETNS_LET_GO_MS 50
-/* How long the kernel may take to destroy it: its workqueue may be busy with other namespaces. */
 #define NETNS_DESTROY_MS 5000
 
 /*
- * Wait for the kernel to remove the host's end with the sandbox's netns:
- * 0 once it is gone, -EBUSY if the netns is still held after
- * NETNS_LET_GO_MS, or another negative errno.
+ * RTM_DELLINK from a child of ours that we do not wait for, and wait only
+ * until the host's end is gone: the kernel unlists the link and sends
+ * RTM_DELLINK a millisecond or two into the request, and spends the rest
+ * of it in rcu_barrier() (netdev_run_todo()), which the child sits out
+ * alone. The child keeps nothing but the netlink socket (no stdout a
+ * caller may be reading to EOF) and exits when the kernel is done; it is
+ * then init's. Returns 0 once the end is gone, or a negative errno.
  */
-static int host_end_wait_gone(const struct netns_veth *v, struct nl_sock *events, struct link_wait *w)
+static int host_end_delete_detached(const struct netns_veth *v, struct nl_sock *events, struct link_wait *w)
 {
-	double start = monotonic_ms();
-	bool dying = false;
-	int pause_ms = 1, r;
+	_cleanup_link_ struct rtnl_link *link = rtnl_link_alloc();
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+	int fd = nl_socket_get_fd(v->host_sk), r;
 
+	if (!link)
+		return -ENOMEM;
+	rtnl_link_set_ifindex(link, v->host_ifindex);
+	if ((r = rtnl_link_build_delete_request(link, &msg)) < 0)
+		return nl_to_errno(r);
+	nl_complete_msg(v->host_sk, msg);
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		syscall(SYS_close_range, 0U, (unsigned)fd - 1, 0U);
+		syscall(SYS_close_range, (unsigned)fd + 1, ~0U, 0U);
+		prctl(PR_SET_NAME, "sj-unlink");
+		send(fd, h, h->nlmsg_len, 0);
+		_exit(0);
+	}
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	double deadline = monotonic_ms() + NETNS_DESTROY_MS;
 	while (!w->gone) {
-		double waited = monotonic_ms() - start;
-		if (!dying && !(dying = sandbox_netns_dying(v)) && waited > NETNS_LET_GO_MS)
-			return -EBUSY;
-		if (waited > NETNS_DESTROY_MS)
+		int left = (int)(deadline - monotonic_ms());
+		if (left <= 0)
 			return -ETIMEDOUT;
-		/* Until it is dying, look again after 1, 2, 4, 8, 8... ms. */
-		int timeout = dying ? NETNS_DESTROY_MS - (int)waited + 1 : pause_ms;
-		if (pause_ms < 8)
-			pause_ms *= 2;
-		struct pollfd p = { .fd = nl_socket_get_fd(events), .events = POLLIN };
-		if (poll(&p, 1, timeout) < 0 && errno != EINTR)
+		struct pollfd p[2] = { { .fd = nl_socket_get_fd(events), .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+		if (poll(p, pidfd >= 0 ? 2 : 1, left) < 0 && errno != EINTR)
 			return -errno;
-		/* ENOBUFS: events were lost while the host's links were busy; ask instead. */
-		if ((p.revents & POLLIN) && nl_recvmsgs_default(events) < 0) {
+		if ((p[0].revents & POLLIN) && nl_recvmsgs_default(events) < 0) {
 			if ((r = host_end_listed(v)) < 0)
 				return r;
 			w->gone = r == 0;
 		}
+		/* The child is done and said nothing we heard: ask. */
+		if (!w->gone && pidfd >= 0 && (p[1].revents & POLLIN)) {
+			waitid(P_PIDFD, (id_t)pidfd, &(siginfo_t){ 0 }, WEXITED | WNOHANG);
+			if ((r = host_end_listed(v)) != 0)
+				return r < 0 ? r : -EBUSY;
+			w->gone = true;
+		}
 	}
 	while (host_end_in_sysfs(v)) {
-		if (monotonic_ms() - start > NETNS_DESTROY_MS)
+		if (monotonic_ms() > deadline)
 			return -ETIMEDOUT;
 		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 }, NULL);
 	}
@@ -689,23 +683,21 @@ int netns_veth_teardown(struct netns_veth *v)
 	if (!v->created)
 		goto out;
 	/*
-	 * Deleting the pair ourselves (RTM_DELLINK) returns only after the
-	 * kernel's rcu_barrier() in netdev_run_todo(), which waits for the
-	 * pending RCU callbacks of every CPU: 12-20 ms, most of what --net veth
-	 * added to a start-up (41.9 ms against 8.1 ms without it in one make
-	 * bench run on the 2-CPU machine). But once the sandbox's processes
-	 * are gone and nothing else holds its netns, the kernel is already
-	 * destroying that netns, and the pair with it, in its netns workqueue,
-	 * which sends RTM_DELLINK for our end before it reaches its own
-	 * rcu_barrier(). So, when the netns is dying, we only listen for that
-	 * (listening first, then looking, so the event cannot slip by); when
-	 * someone holds it open, we delete the pair as before.
+	 * Deleting the pair (RTM_DELLINK) returns only after the kernel's
+	 * rcu_barrier() in netdev_run_todo(), which waits for the pending RCU
+	 * callbacks of every CPU: 12-20 ms, most of what --net veth added to a
+	 * start-up (41.9 ms against 8.1 ms without it in one make bench run on
+	 * the 2-CPU machine). Leaving the pair to the kernel's destruction of
+	 * the sandbox's netns saved little in back-to-back runs: its workqueue
+	 * is serial and each netns costs it two rcu_barrier()s. So a child of
+	 * ours sends the request and sits out the barrier, and we wait only
+	 * until the host's end is unlisted (RTM_DELLINK on RTNLGRP_LINK,
+	 * listening first, then looking, so the event cannot slip by).
 	 */
-	if (v->host_ifindex > 0 && v->sandbox_ifindex > 0 && v->sandbox_nsid >= 0 &&
-	    link_events_open(&w, &events) == 0) {
+	if (v->host_ifindex > 0 && link_events_open(&w, &events) == 0) {
 		r = host_end_listed(v);
 		if (r > 0)
-			r = host_end_wait_gone(v, events, &w);
+			r = host_end_delete_detached(v, events, &w);
 		if (r == 0) {
 			v->created = false;
 			goto out;
