@@ -22,6 +22,8 @@ struct netns_veth {
 	struct sj_veth_spec spec;
 	char host_ifname[IFNAMSIZ]; /* sj-<sockjail's pid>, or name= */
 	int host_ifindex;           /* 0 until known */
+	int sandbox_ifindex;        /* eth0's, in the sandbox's netns */
+	int sandbox_nsid;           /* the host's id for the sandbox's netns, -1 if unknown */
 	bool created;               /* the host end exists and is ours to delete */
 	struct nl_sock *host_sk;    /* opened in the host's netns, kept for teardown */
 };
@@ -30,7 +32,6 @@ struct netns_veth {
 enum netns_veth_step {
 	NETNS_VETH_OPEN,
 	NETNS_VETH_CREATE,
-	NETNS_VETH_HOST_UP,
 	NETNS_VETH_HOST_ADDR,
 	NETNS_VETH_ENTER,
 	NETNS_VETH_SANDBOX_UP,
@@ -52,18 +53,20 @@ int netns_veth_prepare(struct netns_veth *v, const char *spec_text, char *err, s
 
 /*
  * From the supervisor, after clone() and before the sandbox is released:
- * create the pair with its peer named eth0 directly in sandbox_pid's
- * netns, bring the host end up and address it, then, over a netlink socket
+ * create the pair, the host end up, with its peer named eth0 directly in
+ * sandbox_pid's netns, address the host end, then, over a netlink socket
  * opened inside that netns, bring eth0 up, address it and add the default
- * route via HOSTADDR. Sets v->created as soon as the host end exists, so
- * netns_veth_teardown() removes it after a failure half-way. Returns 0, or
- * a negative errno with the failed step in *failed.
+ * route via HOSTADDR. After a failure half-way it deletes the pair itself before
+ * returning (netns_veth_teardown() retries if that failed too). Returns 0,
+ * or a negative errno with the failed step in *failed.
  */
 int netns_veth_setup(struct netns_veth *v, pid_t sandbox_pid, enum netns_veth_step *failed);
 
 /*
- * Delete the host end if we created it (which removes the pair), check it
- * is gone, and release the socket. Safe on every path, also when nothing
- * was set up. Returns 0, or a negative errno (-EBUSY: still there).
+ * Once the sandbox's processes are gone: delete the host end (which
+ * removes the pair) from a child that sits out the kernel's rcu_barrier(),
+ * return once the end is unlisted, and release the socket. Safe on every
+ * path, also when nothing was set up. Returns 0, or a negative errno
+ * (-EBUSY: still there).
  */
 int netns_veth_teardown(struct netns_veth *v);

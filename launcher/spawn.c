@@ -701,9 +701,6 @@ static void cleanup(struct supervisor *sv)
 		kill_sandbox(sv);
 		waitid(P_PIDFD, (id_t)sv->pidfd, &(siginfo_t){ 0 }, WEXITED);
 	}
-	int r = netns_veth_teardown(&sv->veth);
-	if (r < 0)
-		log_errno(r, "--net veth: removing %s", sv->veth.host_ifname);
 	if (sv->pidfd >= 0)
 		close(sv->pidfd);
 	if (sv->sigfd >= 0)
@@ -740,6 +737,14 @@ static void cleanup(struct supervisor *sv)
 	if (sv->info.fd >= 0)
 		close(sv->info.fd);
 	sdnotify_relay_free(&sv->relay);
+	/*
+	 * Last, once nothing of ours holds the sandbox's netns (the relay's
+	 * socket was made in it): the kernel then destroys the pair with the
+	 * netns, and the teardown only waits for that (netns.c).
+	 */
+	int r = netns_veth_teardown(&sv->veth);
+	if (r < 0)
+		log_errno(r, "--net veth: removing %s", sv->veth.host_ifname);
 }
 
 int spawn_run(const struct sj_settings *s, char **command)
