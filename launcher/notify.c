@@ -447,20 +447,18 @@ int notify_dispatch(struct sj_notify *n, const struct pollfd *pfds, size_t npfds
 	for (size_t k = 0; k < npfds; k++) {
 		if (n->zygote_fd < 0 || pfds[k].fd != n->zygote_fd || !pfds[k].revents)
 			continue;
-		for (;;) {
-			uint64_t id;
-			struct sj_emulate_result res;
-			int r = emulate_recv(n->zygote_fd, &id, &res);
-			if (r == 0)
-				break;
-			if (r < 0) {
-				if (perform_executor_lost(n))
-					ret = 1;
-				break;
-			}
-			if (perform_executor_done(n, id, res))
-				ret = 1;
-		}
+		/*
+		 * One answer per wakeup (poll() reports the next): a recv() that
+		 * found none would run after our answer, while the target it
+		 * woke waits on our CPU.
+		 */
+		uint64_t id;
+		struct sj_emulate_result res;
+		int r = emulate_recv(n->zygote_fd, &id, &res);
+		if (r < 0 && perform_executor_lost(n))
+			ret = 1;
+		else if (r > 0 && perform_executor_done(n, id, res))
+			ret = 1;
 		/* Room in the zygote's queue again (or a new zygote to start). */
 		if (perform_executor_pump(n))
 			ret = 1;
