@@ -272,6 +272,43 @@ static void observe_landlock(struct sj_notify *n, const struct seccomp_notif *re
 }
 
 /*
+ * A bind for the executor: the target's Landlock rulesets (and its
+ * ancestors') go with it, then it joins the queue (taking sock, our copy
+ * of the socket). Returns 1 for --on-deny kill, else 0.
+ */
+static int queue_for_executor(struct sj_notify *n, const struct sj_call *c, struct pending *p, int sock)
+{
+	int r = landlock_track_lookup(&n->landlock, c->tid, p->rulesets, ARRAY_SIZE(p->rulesets));
+	for (int i = 0; i < r; i++) {
+		p->rulesets[i] = fcntl(p->rulesets[i], F_DUPFD_CLOEXEC, 3);
+		if (p->rulesets[i] < 0) {
+			p->n_rulesets = (size_t)i;
+			r = -EMFILE;
+			break;
+		}
+		p->n_rulesets = (size_t)i + 1;
+	}
+	/*
+	 * The lineage was read from /proc by tid: the target's only if it
+	 * still waits (with nothing tracked nothing was read, and intake's
+	 * ID_VALID stands).
+	 */
+	if (r < 0 || (n->landlock.n > 0 && !id_valid(n, c->id))) {
+		/* Too many layers, or a lineage we cannot read: fail closed. */
+		pending_release(p);
+		close(sock);
+		respond(n, c->id, -EPERM);
+		return 0;
+	}
+	p->id = c->id;
+	p->tid = c->tid;
+	p->sock = sock;
+	p->addrlen = c->addrlen;
+	memcpy(p->addr, c->buf, (size_t)c->addrlen);
+	return perform_executor(n, p);
+}
+
+/*
  * One bind() notification: intake, decision, then performing it. Returns 1
  * when --on-deny kill asks for the sandbox to die, else 0. Every path
  * answers the notification exactly once (directly, or later when the
@@ -335,30 +372,7 @@ static int handle_bind(struct sj_notify *n, const struct seccomp_notif *req)
 		break;
 	}
 
-	/* Its Landlock rulesets (and its ancestors') go with the bind, to the executor. */
-	int r = landlock_track_lookup(&n->landlock, c.tid, p.rulesets, ARRAY_SIZE(p.rulesets));
-	for (int i = 0; i < r; i++) {
-		p.rulesets[i] = fcntl(p.rulesets[i], F_DUPFD_CLOEXEC, 3);
-		if (p.rulesets[i] < 0) {
-			p.n_rulesets = (size_t)i;
-			r = -EMFILE;
-			break;
-		}
-		p.n_rulesets = (size_t)i + 1;
-	}
-	if (r < 0 || !id_valid(n, c.id)) {
-		/* Too many layers, or a lineage we cannot read: fail closed. */
-		pending_release(&p);
-		close(TAKE_FD(sock));
-		respond(n, c.id, -EPERM);
-		return 0;
-	}
-	p.id = c.id;
-	p.tid = c.tid;
-	p.sock = TAKE_FD(sock);
-	p.addrlen = c.addrlen;
-	memcpy(p.addr, c.buf, (size_t)c.addrlen);
-	return perform_executor(n, &p);
+	return queue_for_executor(n, &c, &p, TAKE_FD(sock));
 }
 
 /*
