@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Intake of one bind()/connect() notification (design.md): pidfd of the
- * calling thread; ID_VALID; pidfd_getfd() the socket; ask the socket
- * (SO_DOMAIN), not memory, what it is; copy exactly addrlen bytes once;
- * ID_VALID again. Everything after works on these copies.
+ * calling thread (kept per tid, see copy_caller_fd()); ID_VALID;
+ * pidfd_getfd() the socket; ask the socket (SO_DOMAIN), not memory, what
+ * it is; copy exactly addrlen bytes once; ID_VALID again. Everything after
+ * works on these copies.
  */
 #include "notify_intake.h"
 
