@@ -26,8 +26,8 @@ void record_audit(struct sj_notify *n, struct sj_audit_event *ev);
 /* Record and refuse; 1 when --on-deny kill asks for the sandbox to die (no answer then). */
 int perform_deny(struct sj_notify *n, uint64_t id, struct pending *p);
 
-/* Bind c's copy of the address on c's copy of the socket, record, answer. */
-void perform_direct(struct sj_notify *n, const struct sj_call *c, struct pending *p);
+/* Bind c's copy of the address on c's copy of the socket, close that, record, answer. */
+void perform_direct(struct sj_notify *n, struct sj_call *c, struct pending *p);
 
 /* Queue an executor request (taking p's fds); 1 when --on-deny kill asks for the sandbox to die. */
 int perform_executor(struct sj_notify *n, struct pending *p);

@@ -28,6 +28,14 @@
 #define SJ_MAX_IN_FLIGHT 64
 #define SJ_MAX_QUEUED 256
 
+/* pidfds kept for the threads that called lately (notify_intake.c), by tid modulo this. */
+#define SJ_PIDFD_SLOTS 32
+
+struct sj_pidfd_slot {
+	pid_t tid;
+	int fd; /* -1: empty */
+};
+
 /* A request for the executor: waiting in our queue, or sent to the zygote. */
 struct pending {
 	uint64_t id; /* the seccomp notification's */
@@ -63,6 +71,7 @@ struct sj_notify {
 	struct stat netns;
 	uint64_t netns_cookie; /* SO_NETNS_COOKIE of the sandbox's netns, 0 until seen */
 	bool pidfd_thread; /* the kernel has PIDFD_THREAD (6.9+) */
+	struct sj_pidfd_slot pidfds[SJ_PIDFD_SLOTS];
 	/* In arrival order: the sent ones, then those still in our queue. */
 	struct pending *pending;
 	size_t n_pending, n_sent;
@@ -86,7 +95,7 @@ struct sj_call {
 	uint64_t id;
 	pid_t tid;
 	int fd;		 /* the target's fd number */
-	int pidfd, sock; /* the target's thread; our copy of its socket */
+	int sock;	 /* our copy of its socket */
 	int domain;	 /* SO_DOMAIN of sock */
 	uint64_t uaddr;	 /* where the address was (never read again) */
 	int addrlen;

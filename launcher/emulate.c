@@ -150,10 +150,11 @@ void emulate_target_close(struct sj_emulate_target *t)
 	}
 }
 
-static bool same_ns(int fd, const char *self)
+/* Is fd the namespace whose fstat() is own? */
+static bool same_ns_as(int fd, const struct stat *own)
 {
-	struct stat a, b;
-	return fstat(fd, &a) == 0 && stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+	struct stat a;
+	return fstat(fd, &a) == 0 && a.st_ino == own->st_ino && a.st_dev == own->st_dev;
 }
 
 /* Is fd (a directory) our own root: the same inode on the same mount? */
@@ -177,11 +178,28 @@ static int read_proc(pid_t tid, const char *name, char *buf, size_t len)
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ssize_t n = read_all(fd, buf, len - 1);
+	/* One read(): a procfs file fills the buffer as far as it goes (no read that finds the end). */
+	ssize_t n;
+	while ((n = read(fd, buf, len - 1)) < 0 && errno == EINTR)
+		;
 	if (n < 0)
-		return (int)n;
+		return -errno;
 	buf[n] = '\0';
 	return 0;
+}
+
+/*
+ * Our user namespace, looked up once: only the supervisor opens targets,
+ * and it never leaves its namespace (helpers that do are forked first).
+ */
+static bool is_own_userns(int fd)
+{
+	static struct stat own;
+	static bool known;
+	if (!known && stat("/proc/self/ns/user", &own) < 0)
+		return false;
+	known = true;
+	return same_ns_as(fd, &own);
 }
 
 int emulate_target_open(pid_t tid, struct sj_emulate_target *t)
@@ -212,7 +230,7 @@ int emulate_target_open(pid_t tid, struct sj_emulate_target *t)
 	 * namespace the ids need no translation (and the maps there are
 	 * shown relative to our parent, not to us).
 	 */
-	if (!same_ns(t->userns_fd, "/proc/self/ns/user")) {
+	if (!is_own_userns(t->userns_fd)) {
 		if ((r = read_proc(tid, "uid_map", uid_map, sizeof(uid_map))) < 0 ||
 		    (r = read_proc(tid, "gid_map", gid_map, sizeof(gid_map))) < 0 ||
 		    (r = emulate_translate_ids(uid_map, gid_map, t)) < 0)
@@ -296,11 +314,21 @@ static int open_socket_dir(const struct sockaddr_un *un, int addrlen)
 /* What every executor of this zygote shares (set once, before the first fork). */
 static struct sj_emulate_config zy_cfg;
 static struct stat *zy_run_st; /* fstat() of each zy_cfg.run_dir_fds */
+/*
+ * The zygote's user and mount namespaces, which an executor compares with
+ * the target's before joining them (the zygote never leaves its own; a
+ * lookup of /proc/self/ns/ per bind cost ~10 us on the bench VM).
+ */
+static struct stat zy_userns, zy_mntns;
+/* The CPUs the zygote may run on, restored after each executor (zy_pinned: it ran on one). */
+static cpu_set_t zy_cpus;
+static bool zy_cpus_known, zy_pinned;
+static pid_t zy_child; /* the last executor, until reaped */
 
 /*
  * The executor's result, in the zygote's memory: vfork() shares it, so the
  * executor stores its answer here before _exit() and the zygote reads it
- * after waitpid(). zy_done is set last: an executor killed before it leaves
+ * when vfork() returns. zy_done is set last: an executor killed before it leaves
  * the -EPERM the zygote put there (fail closed).
  */
 static volatile int zy_err;
@@ -338,12 +366,21 @@ static int become_target(const struct sj_emulate_target *t)
 		return -errno;
 	if (setresgid(t->gid[0], t->gid[1], t->gid[2]) < 0 || setresuid(t->uid[0], t->uid[1], t->uid[2]) < 0)
 		return -EPERM;
-	setfsgid(t->gid[3]);
-	setfsuid(t->uid[3]);
-	/* setfs[ug]id() report no error: read the value back ((uid_t)-1: kept, emulate_translate_ids()). */
-	if ((t->gid[3] != (gid_t)-1 && (gid_t)setfsgid((gid_t)-1) != t->gid[3]) ||
-	    (t->uid[3] != (uid_t)-1 && (uid_t)setfsuid((uid_t)-1) != t->uid[3]))
-		return -EPERM;
+	/*
+	 * setres[ug]id() made the fs ids the effective ones: only a target
+	 * whose fs ids differ needs setfs[ug]id(), which reports no error, so
+	 * the value is read back ((uid_t)-1: kept, emulate_translate_ids()).
+	 */
+	if (t->gid[3] != t->gid[1]) {
+		setfsgid(t->gid[3]);
+		if (t->gid[3] != (gid_t)-1 && (gid_t)setfsgid((gid_t)-1) != t->gid[3])
+			return -EPERM;
+	}
+	if (t->uid[3] != t->uid[1]) {
+		setfsuid(t->uid[3]);
+		if (t->uid[3] != (uid_t)-1 && (uid_t)setfsuid((uid_t)-1) != t->uid[3])
+			return -EPERM;
+	}
 	int r = caps_set(t->cap_eff, t->cap_prm, t->cap_inh);
 	if (r < 0)
 		return -EPERM;
@@ -374,7 +411,7 @@ __attribute__((noreturn)) static void executor(struct sj_emulate_target *t, cons
 	if (setgroups(t->n_host_groups, t->host_groups) < 0 && errno != EPERM)
 		goto fail_errno;
 	t->groups_match = own_groups_are(t->host_groups, t->n_host_groups);
-	if (!same_ns(t->userns_fd, "/proc/self/ns/user") && setns(t->userns_fd, CLONE_NEWUSER) < 0)
+	if (!same_ns_as(t->userns_fd, &zy_userns) && setns(t->userns_fd, CLONE_NEWUSER) < 0)
 		goto fail_errno;
 	if (j->connect) {
 		/*
@@ -399,7 +436,7 @@ __attribute__((noreturn)) static void executor(struct sj_emulate_target *t, cons
 	 * (its seccomp profile may refuse setns() too). Only what is already
 	 * ours is skipped; anything else is joined or fails closed.
 	 */
-	if (!same_ns(t->mntns_fd, "/proc/self/ns/mnt") && setns(t->mntns_fd, CLONE_NEWNS) < 0)
+	if (!same_ns_as(t->mntns_fd, &zy_mntns) && setns(t->mntns_fd, CLONE_NEWNS) < 0)
 		goto fail_errno;
 	if (fchdir(t->root_fd) < 0 || (!same_root(t->root_fd) && chroot(".") < 0) || fchdir(t->cwd_fd) < 0)
 		goto fail_errno;
@@ -462,6 +499,25 @@ struct zy_answer {
 };
 
 /*
+ * The executor starts on the zygote's CPU, which the zygote leaves to it
+ * (vfork() waits): it inherits the one CPU the zygote pins itself to here.
+ * Left to itself the kernel puts a new process on the idlest CPU, and
+ * waking that one and then the zygote again cost 60-150 us per bind on the
+ * 2-CPU bench VM (vfork() to _exit() 90-180 us, pinned 22-25 us). Only a
+ * hint: true when the zygote's CPUs must be restored (zygote_reap()).
+ */
+static bool pin_to_this_cpu(void)
+{
+	cpu_set_t one;
+	int cpu = sched_getcpu();
+	if (!zy_cpus_known || cpu < 0 || cpu >= CPU_SETSIZE)
+		return false;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return sched_setaffinity(0, sizeof(one), &one) == 0;
+}
+
+/*
  * vfork() the executor for one request and wait for it. vfork(): the
  * executor borrows the zygote's memory instead of copying its page tables
  * (fork() cost ~2 ms per bind on the bench VM, vfork() ~0.25 ms). executor()
@@ -475,16 +531,33 @@ static struct sj_emulate_result run_executor(struct sj_emulate_target *t, const 
 	zy_err = -EPERM;
 	zy_denied = false;
 	zy_done = false;
+	zy_pinned = pin_to_this_cpu();
 	pid_t child = vfork();
 	if (child == 0)
 		executor(t, j);
 	if (child < 0)
 		return (struct sj_emulate_result){ .err = -EPERM };
-	while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
-		;
+	/*
+	 * vfork() returns once the executor has left our memory (its _exit(),
+	 * or killed): its answer, if it made one, is in place. It is reaped
+	 * after the answer went out (zygote_reap()).
+	 */
+	zy_child = child;
 	if (!zy_done)
 		return (struct sj_emulate_result){ .err = -EPERM };
 	return (struct sj_emulate_result){ .err = zy_err, .denied = zy_denied };
+}
+
+/* After the answer: reap the executor, and give the zygote its CPUs back. */
+static void zygote_reap(void)
+{
+	if (zy_child > 0)
+		while (waitpid(zy_child, NULL, 0) < 0 && errno == EINTR)
+			;
+	zy_child = 0;
+	if (zy_pinned)
+		sched_setaffinity(0, sizeof(zy_cpus), &zy_cpus);
+	zy_pinned = false;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -562,6 +635,9 @@ __attribute__((noreturn)) static void zygote(int fd, pid_t parent)
 	if (close_all_but(keep, zy_cfg.n_run_dirs + 1) < 0)
 		_exit(1);
 	free(keep);
+	if (stat("/proc/self/ns/user", &zy_userns) < 0 || stat("/proc/self/ns/mnt", &zy_mntns) < 0)
+		_exit(1);
+	zy_cpus_known = sched_getaffinity(0, sizeof(zy_cpus), &zy_cpus) == 0;
 	/* In ps: "sockjail: executor COMMAND...", and so are the executors it vforks. */
 	proc_title_set("sockjail-exec", "executor");
 	for (;;) {
@@ -603,11 +679,13 @@ __attribute__((noreturn)) static void zygote(int fd, pid_t parent)
 		struct zy_answer a = { .id = rq.id, .res = { .err = -EPERM } };
 		if (!extra && !(m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
 			a.res = serve_request(&rq, fds, nfds, fd);
-		for (size_t i = 0; i < nfds; i++)
-			close(fds[i]);
+		/* Answer first: reaping, our CPUs and the request's fds can wait. */
 		while (send(fd, &a, sizeof(a), MSG_NOSIGNAL) < 0)
 			if (errno != EINTR)
 				_exit(1);
+		zygote_reap();
+		for (size_t i = 0; i < nfds; i++)
+			close(fds[i]);
 	}
 }
 

@@ -66,6 +66,8 @@ int notify_new(const struct sj_notify_config *cfg, int listener, struct sj_notif
 	n->listener = listener;
 	n->zygote_fd = -1;
 	n->pidfd_thread = true;
+	for (size_t i = 0; i < SJ_PIDFD_SLOTS; i++)
+		n->pidfds[i].fd = -1;
 	landlock_track_init(&n->landlock, getpid(), cfg->sandbox_pid,
 			    cfg->s->pid == SJ_PID_HOST ? cfg->sandbox_pid : cfg->command_pid);
 	if (!(n->pending = calloc(SJ_MAX_QUEUED, sizeof(*n->pending))))
@@ -121,6 +123,7 @@ void notify_free(struct sj_notify *n)
 		if (n->pending[i].bridge && n->pending[i].bridged >= 0)
 			close(n->pending[i].bridged);
 	}
+	notify_intake_forget(n);
 	strv_free(&n->own_names);
 	free(n->pending);
 	landlock_track_free(&n->landlock);
@@ -269,6 +272,43 @@ static void observe_landlock(struct sj_notify *n, const struct seccomp_notif *re
 }
 
 /*
+ * A bind for the executor: the target's Landlock rulesets (and its
+ * ancestors') go with it, then it joins the queue (taking sock, our copy
+ * of the socket). Returns 1 for --on-deny kill, else 0.
+ */
+static int queue_for_executor(struct sj_notify *n, const struct sj_call *c, struct pending *p, int sock)
+{
+	int r = landlock_track_lookup(&n->landlock, c->tid, p->rulesets, ARRAY_SIZE(p->rulesets));
+	for (int i = 0; i < r; i++) {
+		p->rulesets[i] = fcntl(p->rulesets[i], F_DUPFD_CLOEXEC, 3);
+		if (p->rulesets[i] < 0) {
+			p->n_rulesets = (size_t)i;
+			r = -EMFILE;
+			break;
+		}
+		p->n_rulesets = (size_t)i + 1;
+	}
+	/*
+	 * The lineage was read from /proc by tid: the target's only if it
+	 * still waits (with nothing tracked nothing was read, and intake's
+	 * ID_VALID stands).
+	 */
+	if (r < 0 || (n->landlock.n > 0 && !id_valid(n, c->id))) {
+		/* Too many layers, or a lineage we cannot read: fail closed. */
+		pending_release(p);
+		close(sock);
+		respond(n, c->id, -EPERM);
+		return 0;
+	}
+	p->id = c->id;
+	p->tid = c->tid;
+	p->sock = sock;
+	p->addrlen = c->addrlen;
+	memcpy(p->addr, c->buf, (size_t)c->addrlen);
+	return perform_executor(n, p);
+}
+
+/*
  * One bind() notification: intake, decision, then performing it. Returns 1
  * when --on-deny kill asks for the sandbox to die, else 0. Every path
  * answers the notification exactly once (directly, or later when the
@@ -276,16 +316,20 @@ static void observe_landlock(struct sj_notify *n, const struct seccomp_notif *re
  */
 static int handle_bind(struct sj_notify *n, const struct seccomp_notif *req)
 {
-	struct sj_call c = { .pidfd = -1, .sock = -1 };
+	struct sj_call c = { .sock = -1 };
 	struct pending p = { .sock = -1, .bridged = -1 };
 	struct sj_bind_decision d;
 
 	p.ev = (struct sj_audit_event){ .pid = (pid_t)req->pid, .comm = "?", .syscall = "bind", .family = -1,
 					.address = p.address, .rule = p.rule };
-	int r = notify_intake(n, req, &c);
-	_cleanup_close_ int pidfd = c.pidfd, sock = c.sock;
-	if (r != 0)
+	if (notify_intake(n, req, &c) != 0)
 		return 0;
+	/*
+	 * Our copy of the socket is closed before every answer but the
+	 * executor's (which takes it): once answered, the target runs on our
+	 * CPU (SYNC_WAKE_UP) and would wait for what we do after.
+	 */
+	_cleanup_close_ int sock = c.sock;
 	p.ev.family = c.domain;
 
 	policy_bind(n->cfg.s, n->cfg.unpriv_port_start, c.domain, c.buf, c.addrlen, &d);
@@ -310,13 +354,16 @@ static int handle_bind(struct sj_notify *n, const struct seccomp_notif *req)
 
 	switch (d.route) {
 	case SJ_ROUTE_INVALID:
+		close(TAKE_FD(sock));
 		respond(n, c.id, d.err);
 		return 0;
 	case SJ_ROUTE_DENY:
+		close(TAKE_FD(sock));
 		return perform_deny(n, c.id, &p);
 	case SJ_ROUTE_DIRECT:
 		/* A process that restricted itself with Landlock never gets the direct bind. */
 		if (n->landlock.n == 0 || landlock_track_lookup(&n->landlock, c.tid, p.rulesets, 0) == 0) {
+			c.sock = TAKE_FD(sock);
 			perform_direct(n, &c, &p);
 			return 0;
 		}
@@ -325,29 +372,7 @@ static int handle_bind(struct sj_notify *n, const struct seccomp_notif *req)
 		break;
 	}
 
-	/* Its Landlock rulesets (and its ancestors') go with the bind, to the executor. */
-	r = landlock_track_lookup(&n->landlock, c.tid, p.rulesets, ARRAY_SIZE(p.rulesets));
-	for (int i = 0; i < r; i++) {
-		p.rulesets[i] = fcntl(p.rulesets[i], F_DUPFD_CLOEXEC, 3);
-		if (p.rulesets[i] < 0) {
-			p.n_rulesets = (size_t)i;
-			r = -EMFILE;
-			break;
-		}
-		p.n_rulesets = (size_t)i + 1;
-	}
-	if (r < 0 || !id_valid(n, c.id)) {
-		/* Too many layers, or a lineage we cannot read: fail closed. */
-		pending_release(&p);
-		respond(n, c.id, -EPERM);
-		return 0;
-	}
-	p.id = c.id;
-	p.tid = c.tid;
-	p.sock = TAKE_FD(sock);
-	p.addrlen = c.addrlen;
-	memcpy(p.addr, c.buf, (size_t)c.addrlen);
-	return perform_executor(n, &p);
+	return queue_for_executor(n, &c, &p, TAKE_FD(sock));
 }
 
 /*
@@ -358,26 +383,27 @@ static int handle_bind(struct sj_notify *n, const struct seccomp_notif *req)
  */
 static int handle_connect(struct sj_notify *n, const struct seccomp_notif *req)
 {
-	struct sj_call c = { .pidfd = -1, .sock = -1 };
+	struct sj_call c = { .sock = -1 };
 	struct pending p = { .sock = -1, .bridged = -1 };
 	struct sj_connect_decision d;
 
 	p.ev = (struct sj_audit_event){ .pid = (pid_t)req->pid, .comm = "?", .syscall = "connect", .family = -1,
 					.kind = "abstract", .address = p.address, .rule = p.rule };
-	int r = notify_intake(n, req, &c);
-	_cleanup_close_ int pidfd = c.pidfd, sock = c.sock;
-	if (r != 0)
+	if (notify_intake(n, req, &c) != 0)
 		return 0;
+	_cleanup_close_ int sock = c.sock;
 	p.ev.family = c.domain;
 	policy_connect(n->cfg.s, c.domain, c.buf, c.addrlen, &n->own_names, &d);
 	memcpy(p.address, d.address, sizeof(p.address));
 	memcpy(p.rule, d.rule, sizeof(p.rule));
 	switch (d.route) {
 	case SJ_CONNECT_CONTINUE:
+		close(TAKE_FD(sock));
 		respond_continue(n, c.id);
 		return 0;
 	case SJ_CONNECT_REFUSE:
 		/* Not a violation to report on stderr: X11 clients try this first, every time. */
+		close(TAKE_FD(sock));
 		p.ev.verdict = SJ_VERDICT_DENY;
 		record_audit(n, &p.ev);
 		respond(n, c.id, -ECONNREFUSED);
@@ -435,20 +461,18 @@ int notify_dispatch(struct sj_notify *n, const struct pollfd *pfds, size_t npfds
 	for (size_t k = 0; k < npfds; k++) {
 		if (n->zygote_fd < 0 || pfds[k].fd != n->zygote_fd || !pfds[k].revents)
 			continue;
-		for (;;) {
-			uint64_t id;
-			struct sj_emulate_result res;
-			int r = emulate_recv(n->zygote_fd, &id, &res);
-			if (r == 0)
-				break;
-			if (r < 0) {
-				if (perform_executor_lost(n))
-					ret = 1;
-				break;
-			}
-			if (perform_executor_done(n, id, res))
-				ret = 1;
-		}
+		/*
+		 * One answer per wakeup (poll() reports the next): a recv() that
+		 * found none would run after our answer, while the target it
+		 * woke waits on our CPU.
+		 */
+		uint64_t id;
+		struct sj_emulate_result res;
+		int r = emulate_recv(n->zygote_fd, &id, &res);
+		if (r < 0 && perform_executor_lost(n))
+			ret = 1;
+		else if (r > 0 && perform_executor_done(n, id, res))
+			ret = 1;
 		/* Room in the zygote's queue again (or a new zygote to start). */
 		if (perform_executor_pump(n))
 			ret = 1;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Intake of one bind()/connect() notification (design.md): pidfd of the
- * calling thread; ID_VALID; pidfd_getfd() the socket; ask the socket
- * (SO_DOMAIN), not memory, what it is; copy exactly addrlen bytes once;
- * ID_VALID again. Everything after works on these copies.
+ * calling thread (kept per tid, see copy_caller_fd()); ID_VALID;
+ * pidfd_getfd() the socket; ask the socket (SO_DOMAIN), not memory, what
+ * it is; copy exactly addrlen bytes once; ID_VALID again. Everything after
+ * works on these copies.
  */
 #include "notify_intake.h"
 
@@ -73,6 +74,92 @@ bool notify_socket_in_sandbox_netns(struct sj_notify *n, int sock)
 	return true;
 }
 
+/*
+ * Why a pidfd kept from an earlier call may stand for this one: a pidfd
+ * names a struct pid, not a number. While a thread lives its tid names it
+ * and nothing else; once it is gone its struct pid never gets a task again
+ * (a thread that is given the same tid later has a new one, and an exec
+ * that hands the leader's tid to another thread hands over the struct pid
+ * with it). So pidfd_getfd() through a pidfd kept for tid T reaches the
+ * thread that has T now, or fails with ESRCH. The target had T when we
+ * received its call, and the ID_VALID after the copy (notify_intake())
+ * proves it lived throughout, keeping T: the fd we got is the target's.
+ * Any failure through a kept pidfd drops it and tries once more with a
+ * new one, as for a tid never seen.
+ */
+static struct sj_pidfd_slot *pidfd_slot(struct sj_notify *n, pid_t tid)
+{
+	return &n->pidfds[(unsigned)tid % SJ_PIDFD_SLOTS];
+}
+
+static void pidfd_slot_clear(struct sj_pidfd_slot *slot)
+{
+	if (slot->fd >= 0)
+		close(slot->fd);
+	slot->fd = -1;
+	slot->tid = 0;
+}
+
+void notify_intake_forget(struct sj_notify *n)
+{
+	for (size_t i = 0; i < SJ_PIDFD_SLOTS; i++)
+		pidfd_slot_clear(&n->pidfds[i]);
+}
+
+/* A new pidfd of the calling thread, checked to be the caller's (ID_VALID after opening it). */
+static int open_caller_pidfd(struct sj_notify *n, const struct sj_call *c)
+{
+	int fd = -1;
+	if (n->pidfd_thread) {
+		fd = sys_pidfd_open(c->tid, PIDFD_THREAD);
+		if (fd == -EINVAL)
+			n->pidfd_thread = false;
+	}
+	if (!n->pidfd_thread)
+		fd = sys_pidfd_open(c->tid, 0);
+	if (fd < 0)
+		return fd;
+	if (!id_valid(n, c->id)) {
+		close(fd);
+		return -ESRCH;
+	}
+	return fd;
+}
+
+/*
+ * Our copy of the caller's fd c->fd: through the pidfd kept for its tid,
+ * else through a new one, which is kept for its next call. -EBADF: the
+ * caller has no such fd; another -errno: we could not reach it.
+ */
+static int copy_caller_fd(struct sj_notify *n, const struct sj_call *c)
+{
+	struct sj_pidfd_slot *slot = pidfd_slot(n, c->tid);
+	if (slot->fd >= 0 && slot->tid == c->tid) {
+		int sock = sys_pidfd_getfd(slot->fd, c->fd);
+		if (sock >= 0)
+			return sock;
+		/* ESRCH: its thread is gone and the tid recycled; or the fd is not there. Ask anew. */
+	}
+	pidfd_slot_clear(slot);
+	int pidfd = open_caller_pidfd(n, c);
+	if (pidfd < 0)
+		return pidfd == -EBADF ? -EPERM : pidfd;
+	int sock = sys_pidfd_getfd(pidfd, c->fd);
+	slot->tid = c->tid;
+	slot->fd = pidfd;
+	return sock;
+}
+
+/* Answer err and drop our copy of the socket first: after the answer, the target runs on our CPU. */
+static int answer(struct sj_notify *n, struct sj_call *c, int err)
+{
+	if (c->sock >= 0)
+		close(c->sock);
+	c->sock = -1;
+	respond(n, c->id, err);
+	return 1;
+}
+
 int notify_intake(struct sj_notify *n, const struct seccomp_notif *req, struct sj_call *c)
 {
 	socklen_t dlen = sizeof(c->domain);
@@ -82,58 +169,45 @@ int notify_intake(struct sj_notify *n, const struct seccomp_notif *req, struct s
 	c->fd = (int)(uint32_t)req->data.args[0];
 	c->uaddr = req->data.args[1];
 	c->addrlen = (int)(uint32_t)req->data.args[2];
+	c->sock = -1;
 
-	if (n->pidfd_thread) {
-		c->pidfd = sys_pidfd_open(c->tid, PIDFD_THREAD);
-		if (c->pidfd == -EINVAL)
-			n->pidfd_thread = false;
-	}
-	if (!n->pidfd_thread)
-		c->pidfd = sys_pidfd_open(c->tid, 0);
-	if (c->pidfd < 0 || !id_valid(n, c->id))
-		goto deny_silently;
-	c->sock = sys_pidfd_getfd(c->pidfd, c->fd);
-	if (c->sock == -EBADF) {
-		/* The kernel checks the fd before the address. */
-		respond(n, c->id, -EBADF);
-		return 1;
-	}
-	if (c->sock < 0)
-		goto deny_silently;
+	int sock = copy_caller_fd(n, c);
+	/* The kernel checks the fd before the address. */
+	if (sock == -EBADF)
+		return answer(n, c, -EBADF);
+	/* We could not see what the target asked for: refuse (fail closed). */
+	if (sock < 0)
+		return answer(n, c, -EPERM);
+	c->sock = sock;
 	if (getsockopt(c->sock, SOL_SOCKET, SO_DOMAIN, &c->domain, &dlen) < 0) {
 		/*
 		 * ENOTSOCK: not a socket. EBADF: an O_PATH fd, which
 		 * pidfd_getfd() copies but bind()'s own fd lookup never sees.
 		 */
-		respond(n, c->id, errno == ENOTSOCK || errno == EBADF ? -errno : -EPERM);
-		return 1;
+		return answer(n, c, errno == ENOTSOCK || errno == EBADF ? -errno : -EPERM);
 	}
 
 	/* move_addr_to_kernel(): length first, then one copy. */
-	if (c->addrlen < 0 || c->addrlen > SJ_SOCKADDR_MAX) {
-		respond(n, c->id, -EINVAL);
-		return 1;
-	}
+	if (c->addrlen < 0 || c->addrlen > SJ_SOCKADDR_MAX)
+		return answer(n, c, -EINVAL);
 	if (c->addrlen > 0) {
 		struct iovec local = { c->buf, (size_t)c->addrlen };
 		struct iovec remote = { (void *)(uintptr_t)c->uaddr, (size_t)c->addrlen };
 		ssize_t got = process_vm_readv(c->tid, &local, 1, &remote, 1, 0);
 		if (got != c->addrlen) {
 			/* Unreadable (EFAULT), or we may not read it: fail closed either way. */
-			bool fault = got >= 0 || errno == EFAULT;
+			int err = got >= 0 || errno == EFAULT ? -EFAULT : -EPERM;
+			close(TAKE_FD(c->sock));
 			if (id_valid(n, c->id))
-				respond(n, c->id, fault ? -EFAULT : -EPERM);
+				respond(n, c->id, err);
 			return 1;
 		}
 	}
 	fault_point("after-copy");
-	/* The memory we read belonged to the target, not to a recycled tid. */
-	if (!id_valid(n, c->id))
+	/* The memory we read, and the fd, belonged to the target, not to a recycled tid. */
+	if (!id_valid(n, c->id)) {
+		close(TAKE_FD(c->sock));
 		return 1;
+	}
 	return 0;
-
-deny_silently:
-	/* We could not see what the target asked for: refuse (fail closed). */
-	respond(n, c->id, -EPERM);
-	return 1;
 }

@@ -300,10 +300,13 @@ int perform_deny(struct sj_notify *n, uint64_t id, struct pending *p)
 	return 0;
 }
 
-void perform_direct(struct sj_notify *n, const struct sj_call *c, struct pending *p)
+void perform_direct(struct sj_notify *n, struct sj_call *c, struct pending *p)
 {
 	int err;
 	err = bind(c->sock, (const struct sockaddr *)c->buf, (socklen_t)c->addrlen) < 0 ? -errno : 0;
+	/* Closed before the answer: once answered, the target runs on our CPU (SYNC_WAKE_UP) and would wait for it. */
+	close(c->sock);
+	c->sock = -1;
 	if (err == 0)
 		note_own_name(n, &p->ev);
 	record(n, &p->ev);

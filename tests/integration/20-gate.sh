@@ -388,6 +388,32 @@ t_race_dup2_unix_over_inet() {
 	expect_no_abstract_names "default policy"
 }
 
+# The supervisor keeps a pidfd per calling tid. A thread that is not the
+# leader exec()s: the kernel gives it the leader's tid, whose earlier call
+# the supervisor saw (refused). The new program's binds are its own: its
+# socket (the old one stays open under another number), decided afresh.
+t_bind_after_exec_from_thread() {
+	require_helpers threadexec bindun
+	local name=sjt-tx-$$
+	run "$H/threadexec" "@$name-a" -- "$H/bindun" "@$name-b" -- cat /proc/net/unix
+	expect_eq "$rc/$(result)" "0/OK bound @$name-b" "control, no sockjail"
+	expect_name_dumped "@$name-b" "control"
+
+	run sj --abstract-allow "@$name-b" -- "$H/threadexec" "@$name-a" -- "$H/bindun" "@$name-b" -- cat /proc/net/unix
+	expect_eq "$rc/$(result)" "0/OK bound @$name-b" "allowed, after the leader's refused bind"
+	expect_name_dumped "@$name-b" "allowed"
+	run sj -- "$H/threadexec" "@$name-a" -- "$H/bindun" "@$name-c" -- cat /proc/net/unix
+	expect_eq "$rc/$(result)" "1/ERR bind EPERM" "refused, after the leader's refused bind"
+	expect_no_abstract_names "refused"
+	# Both calls came from one tid: the test is what it says.
+	local a c
+	a=$(printf '%s\n' "$err" | sed -n "s/^sockjail: denied bind @$name-a (pid \([0-9]*\), comm \"threadexec\")$/\1/p")
+	c=$(printf '%s\n' "$err" | sed -n "s/^sockjail: denied bind @$name-c (pid \([0-9]*\), comm \"bindun\")$/\1/p")
+	[ -n "$a" ] && [ "$a" = "$c" ] || fail "the two denials are not from one tid: $err"
+	run sj -- "$H/threadexec" "@$name-a" -- "$H/bindun" -l 2 @
+	expect_match "$rc/$(result)" "^0/OK bound @[0-9a-f]{5}$" "autobind, after the leader's refused bind"
+}
+
 # --- the supervisor is out of reach -------------------------------------------
 
 t_kill_everything_then_bind() {
