@@ -73,6 +73,10 @@ int restart_report_receive(int sync_fd, const struct sj_settings *s, FILE *audit
 		}
 		return fd;
 	}
+	if (n == sizeof(payload.d) && payload.d.magic == SJ_FOLLOW_READY_MAGIC) {
+		int r = run_socket_follow_ready(follow, sync_fd);
+		return r < 0 ? r : -EAGAIN;
+	}
 	if (n == sizeof(payload.m) && payload.m.magic == SJ_RESTART_MSG_MAGIC) {
 		report_restart(&payload.m, s, audit);
 		return -EAGAIN;

@@ -648,8 +648,6 @@ static int serve(struct supervisor *sv)
 			/* COMMAND's process sent it: it runs now, and the kernel named its pid. */
 			if (listener >= 0 && (ri = info_fd_write(&sv->info, command_pid)) < 0)
 				log_errno(ri, "--info-fd %d", sb->s->info_fd);
-			if (listener >= 0)
-				run_socket_follow_ready(sv->follow);
 			if (listener >= 0) {
 				/* The previous COMMAND's: init killed every process under it. */
 				notify_free(sv->notify);
