@@ -14,7 +14,9 @@
  * Points: "after-copy" (notify.c: the bind address was copied out of the
  * target, its notification not yet checked again), "executor-checked"
  * (emulate.c: --pathname-bind run-dirs checked the path, the executor has
- * not yet restricted itself with Landlock).
+ * not yet restricted itself with Landlock), "follow-first-look"
+ * (run_socket_follow.c: the sandbox's mounts are done, the supervisor has
+ * not yet mounted the --run-socket-optional sockets that exist).
  */
 #pragma once
 

@@ -119,6 +119,15 @@ bool hostpath_symlink_acceptable(const struct stat *st);
 int hostpath_split(const char *path, char *dir, size_t len, const char **name);
 
 /*
+ * sockjail's own descriptors among output paths: "/dev/stdout" (1),
+ * "/dev/stderr" (2), "/dev/fd/N" and "/proc/self/fd/N" (N). Returns N, or
+ * -1 for any other path. Those are taken to mean the fd sockjail already
+ * holds, which is duplicated rather than reopened through /proc: reopening
+ * would follow a magic link, and fails for a pipe or a socket anyway.
+ */
+int hostpath_own_fd(const char *path);
+
+/*
  * One line (no newline) saying which component and why, and what to do:
  * "/run/user/1000/l is a symlink owned by uid 1000, not root; sockjail
  * follows only root's symlinks on the host: give the path it points to".
@@ -140,6 +149,21 @@ int hostpath_open_root(void);
 int hostpath_open(int root_fd, const char *path, unsigned flags, const struct sj_hostpath_mkdir *mk,
 		  struct sj_hostpath_made_list *made, struct sj_hostpath_found *found, struct sj_hostpath_error *e);
 void hostpath_found_free(struct sj_hostpath_found *f);
+
+/*
+ * Open a file sockjail itself writes on the host (--audit, --learn), for
+ * writing, O_CLOEXEC, with O_APPEND (append) or O_TRUNC, created 0666
+ * (less the umask) if missing. A relative path is taken from the current
+ * directory (getcwd(), walked from root_fd like any other). The directory
+ * is walked as hostpath_open() walks (symlinks followed only when root
+ * owns them); the file itself is opened with O_NOFOLLOW from that
+ * directory's fd: a symlink there is followed only when root owns it (its
+ * target is walked again), so a link that another user planted in a
+ * sticky directory (/tmp) is refused, never written through.
+ * hostpath_own_fd() paths are duplicates of sockjail's own fds. Returns
+ * the fd, or a negative errno with *e filled.
+ */
+int hostpath_open_output(int root_fd, const char *path, bool append, struct sj_hostpath_error *e);
 
 /*
  * Remove what hostpath_open() made, newest first: each only if the name in

@@ -44,10 +44,15 @@ void run_socket_follow_attach(struct sj_follow *f, int pidfd, bool userns);
 void run_socket_follow_take_dir(struct sj_follow *f, unsigned index, int fd);
 
 /*
- * COMMAND runs, so the sandbox's own mounts are done: from now on the
- * follower mounts on top of them (what changed before is looked at now).
+ * The sandbox's own mounts are done (its init said so, and waits for
+ * sync_fd's answer before COMMAND starts): from now on the follower mounts
+ * on top of them, and what is there already (an optional socket whose
+ * service is up, a --run-socket replaced during setup) is mounted now, so
+ * that COMMAND never sees the placeholder of a socket that exists. Answers
+ * on sync_fd once that is done. Returns 0 or a negative errno (the answer
+ * could not be sent).
  */
-void run_socket_follow_ready(struct sj_follow *f);
+int run_socket_follow_ready(struct sj_follow *f, int sync_fd);
 
 /* The inotify fd to poll (POLLIN), or -1. */
 int run_socket_follow_fd(const struct sj_follow *f);
@@ -68,8 +73,19 @@ void run_socket_follow_free(struct sj_follow *f);
  */
 int run_socket_follow_send_dirs(const struct sj_sandbox *sb);
 
+/*
+ * In the sandbox's first process, once the mount plan is applied and
+ * before COMMAND starts: tell the supervisor, and wait until it has
+ * mounted what already exists. Without the wait COMMAND raced the
+ * supervisor's mount, and a connect() to a socket that was there all
+ * along could reach the placeholder (ECONNREFUSED).
+ */
+int run_socket_follow_mounts_done(const struct sj_sandbox *sb);
+
 /* Message on the sync socket that carries one such fd. */
 #define SJ_FOLLOW_DIR_MAGIC 0x736a6664u /* "sjfd" */
+/* The same struct, without an fd: the sandbox's mounts are done (index 0). */
+#define SJ_FOLLOW_READY_MAGIC 0x736a6672u /* "sjfr" */
 struct sj_follow_dir_msg {
 	unsigned magic;
 	unsigned index;

@@ -23,16 +23,24 @@ int recv_fd(int sock);
 /*
  * Up to SJ_FDS_PER_MESSAGE fds in one message whose one data byte is tag.
  * recv_fds() returns their number (into fds[max]), -EPIPE at EOF, and the
- * sender's pid like recv_fd_pid().
+ * sender's pid like recv_msg_fds().
  */
 #define SJ_FDS_PER_MESSAGE 64
 int send_fds(int sock, char tag, const int *fds, size_t n);
 int recv_fds(int sock, char *tag, int *fds, size_t max, pid_t *pid);
+/* The one sender of the above: payload (len bytes) with fds[0..n), 1 <= n <= SJ_FDS_PER_MESSAGE. */
+int send_msg_fds(int sock, const void *payload, size_t len, const int *fds, size_t n);
 /*
- * recv_fd() that also reports the sender's pid (in our PID namespace) when
- * the socket has SO_PASSCRED, else 0.
+ * The one receiver of the above: one message, its payload (up to len bytes)
+ * into buf, its fds (SCM_RIGHTS, O_CLOEXEC; max <= SJ_FDS_PER_MESSAGE) into
+ * fds and their number into *nfds, and the sender's pid (in our PID
+ * namespace) into *pid when the socket has SO_PASSCRED, else 0 (pid may be
+ * NULL). Returns the payload's length; -EPIPE at EOF; -EBADMSG, with every
+ * fd received closed, when more than max fds came or some were dropped
+ * (MSG_CTRUNC); another negative errno on error. Outputs are untouched on
+ * failure.
  */
-int recv_fd_pid(int sock, pid_t *pid);
+ssize_t recv_msg_fds(int sock, void *buf, size_t len, int *fds, size_t max, size_t *nfds, pid_t *pid);
 
 /* pidfd_open(2), pidfd_send_signal(2), pidfd_getfd(2) by syscall number. */
 int sys_pidfd_open(pid_t pid, unsigned flags);

@@ -358,6 +358,9 @@ void child_main(const struct sj_sandbox *sb)
 		die_errno(r, "--other-sockets hidden: covering %s",
 			  failed < sb->hide.n ? sb->hide.v[failed].path : "(making the cover)");
 	send_run_dirs(sb);
+	/* Before COMMAND: an optional socket that is up must not show as its placeholder. */
+	if ((r = run_socket_follow_mounts_done(sb)) < 0)
+		die_errno(r, "--run-socket: waiting for the supervisor to mount the sockets that exist");
 
 	if (s->pid == SJ_PID_HOST)
 		command_main(sb);

@@ -157,6 +157,33 @@ void hostpath_error_format(const struct sj_hostpath_error *e, char *buf, size_t 
 	}
 }
 
+/* N from the decimal digits that make up all of s, or -1. */
+static int fd_number(const char *s)
+{
+	long n = 0;
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || n > (INT_MAX - 9) / 10)
+			return -1;
+		n = n * 10 + (*s - '0');
+	}
+	return (int)n;
+}
+
+int hostpath_own_fd(const char *path)
+{
+	static const char *const dirs[] = { "/dev/fd/", "/proc/self/fd/" };
+	if (strcmp(path, "/dev/stdout") == 0)
+		return 1;
+	if (strcmp(path, "/dev/stderr") == 0)
+		return 2;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (strncmp(path, dirs[i], strlen(dirs[i])) == 0)
+			return fd_number(path + strlen(dirs[i]));
+	return -1;
+}
+
 /* --- on the host -------------------------------------------------------------- */
 
 int hostpath_open_root(void)
@@ -397,6 +424,68 @@ void hostpath_found_free(struct sj_hostpath_found *f)
 		close(f->fd);
 	free(f->canon);
 	*f = (struct sj_hostpath_found){ .fd = -1 };
+}
+
+int hostpath_open_output(int root_fd, const char *path, bool append, struct sj_hostpath_error *e)
+{
+	char want[PATH_MAX], dir[PATH_MAX];
+	const char *name;
+	int fd, r;
+
+	*e = (struct sj_hostpath_error){ .reason = SJ_HOSTPATH_OK };
+	snprintf(e->at, sizeof(e->at), "%s", path);
+	if (path[0] == '/') {
+		r = snprintf(want, sizeof(want), "%s", path);
+	} else {
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof(cwd)))
+			return fail(e, SJ_HOSTPATH_LOOKUP, errno);
+		r = snprintf(want, sizeof(want), "%s/%s", cwd, path);
+	}
+	if (r < 0 || (size_t)r >= sizeof(want))
+		return fail(e, SJ_HOSTPATH_LOOKUP, ENAMETOOLONG);
+	for (int links = 0; links <= SJ_HOSTPATH_MAX_LINKS; links++) {
+		char norm[PATH_MAX], target[PATH_MAX];
+		struct sj_hostpath_found found;
+		struct stat st;
+
+		if (hostpath_normalize(want, norm, sizeof(norm)) < 0 || hostpath_split(norm, dir, sizeof(dir), &name) < 0) {
+			snprintf(e->at, sizeof(e->at), "%s", want);
+			return fail(e, SJ_HOSTPATH_INVALID, EINVAL);
+		}
+		if ((fd = hostpath_own_fd(norm)) >= 0) {
+			fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+			return fd < 0 ? fail(e, SJ_HOSTPATH_LOOKUP, errno) : fd;
+		}
+		if ((r = hostpath_open(root_fd, dir, SJ_HOSTPATH_ACCEPT_DIR, NULL, NULL, &found, e)) < 0)
+			return r;
+		_cleanup_close_ int dirfd = found.fd;
+		_cleanup_free_ char *canon = found.canon;
+		set_at(e, canon, name);
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+			if (!hostpath_symlink_acceptable(&st)) {
+				e->owner = st.st_uid;
+				return fail(e, SJ_HOSTPATH_SYMLINK_OWNER, 0);
+			}
+			/* Root's: go on from its target, which need not exist yet (fopen() would create it). */
+			ssize_t n = readlinkat(dirfd, name, target, sizeof(target));
+			if (n < 0)
+				return fail(e, SJ_HOSTPATH_LOOKUP, errno);
+			if ((size_t)n >= sizeof(target))
+				return fail(e, SJ_HOSTPATH_LOOKUP, ENAMETOOLONG);
+			target[n] = '\0';
+			if ((r = hostpath_follow_link(canon, target, "", want, sizeof(want))) < 0)
+				return fail(e, SJ_HOSTPATH_LOOKUP, -r);
+			continue;
+		}
+		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC),
+			    0666);
+		if (fd >= 0)
+			return fd;
+		/* ELOOP: a symlink was put there since fstatat() looked. */
+		return errno == ELOOP ? fail(e, SJ_HOSTPATH_SYMLINK, 0) : fail(e, SJ_HOSTPATH_LOOKUP, errno);
+	}
+	return fail(e, SJ_HOSTPATH_LOOP, 0);
 }
 
 /*

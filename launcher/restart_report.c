@@ -10,6 +10,7 @@
 #include "restart.h"
 #include "restart_policy.h"
 #include "run_socket_follow.h"
+#include "util.h"
 
 static void report_restart(const struct sj_restart_msg *m, const struct sj_settings *s, FILE *audit)
 {
@@ -36,42 +37,21 @@ int restart_report_receive(int sync_fd, const struct sj_settings *s, FILE *audit
 		struct sj_follow_dir_msg d;
 		char c;
 	} payload;
-	struct iovec iov = { .iov_base = &payload, .iov_len = sizeof(payload) };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))];
-	} u = { 0 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
-	ssize_t n;
-
-	while ((n = recvmsg(sync_fd, &msg, MSG_CMSG_CLOEXEC)) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (n == 0)
-		return -EPIPE;
 	int fd = -1;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-		if (c->cmsg_level != SOL_SOCKET)
-			continue;
-		if (c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)) && fd < 0) {
-			memcpy(&fd, CMSG_DATA(c), sizeof(int));
-		} else if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len == CMSG_LEN(sizeof(struct ucred))) {
-			struct ucred cred;
-			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
-			*pid = cred.pid;
-		}
-	}
+	size_t nfds = 0;
+	ssize_t n = recv_msg_fds(sync_fd, &payload, sizeof(payload), &fd, 1, &nfds, pid);
+	if (n < 0)
+		return (int)n;
 	if (fd >= 0) {
 		if (n == sizeof(payload.d) && payload.d.magic == SJ_FOLLOW_DIR_MAGIC) {
 			run_socket_follow_take_dir(follow, payload.d.index, fd);
 			return -EAGAIN;
 		}
 		return fd;
+	}
+	if (n == sizeof(payload.d) && payload.d.magic == SJ_FOLLOW_READY_MAGIC) {
+		int r = run_socket_follow_ready(follow, sync_fd);
+		return r < 0 ? r : -EAGAIN;
 	}
 	if (n == sizeof(payload.m) && payload.m.magic == SJ_RESTART_MSG_MAGIC) {
 		report_restart(&payload.m, s, audit);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fault.h"
 #include "hostpath.h"
 #include "log.h"
 #include "util.h"
@@ -383,14 +384,21 @@ static void follow_entry(struct sj_follow *f, struct follow_entry *e, bool creat
 	e->refused = false;
 }
 
-void run_socket_follow_ready(struct sj_follow *f)
+int run_socket_follow_ready(struct sj_follow *f, int sync_fd)
 {
-	if (!f || f->ready)
-		return;
-	f->ready = true;
-	/* What changed while the sandbox was being set up, and the optional sockets already there. */
-	for (size_t i = 0; i < f->n; i++)
-		follow_entry(f, &f->e[i], false);
+	if (f && !f->ready) {
+		f->ready = true;
+		fault_point("follow-first-look");
+		/*
+		 * What changed while the sandbox was being set up, and the
+		 * optional sockets already there. The watch was armed before the
+		 * sandbox existed, so anything made after this look is an event.
+		 */
+		for (size_t i = 0; i < f->n; i++)
+			follow_entry(f, &f->e[i], false);
+	}
+	/* Init waits for this before it starts COMMAND. */
+	return write_all(sync_fd, "r", 1);
 }
 
 void run_socket_follow_dispatch(struct sj_follow *f)
@@ -448,4 +456,20 @@ int run_socket_follow_send_dirs(const struct sj_sandbox *sb)
 			return r;
 	}
 	return 0;
+}
+
+int run_socket_follow_mounts_done(const struct sj_sandbox *sb)
+{
+	struct sj_follow_dir_msg m = { .magic = SJ_FOLLOW_READY_MAGIC };
+	char answer;
+	int r;
+
+	if (sb->n_follow_dirs == 0)
+		return 0;
+	if ((r = write_all(sb->sync[1], &m, sizeof(m))) < 0)
+		return r;
+	ssize_t n = read_all(sb->sync[1], &answer, 1);
+	if (n < 0)
+		return (int)n;
+	return n == 1 && answer == 'r' ? 0 : -EPIPE;
 }

@@ -344,6 +344,38 @@ static int prepare_identity(struct supervisor *sv, const struct sj_settings *s)
 	return 0;
 }
 
+/*
+ * A file sockjail itself writes (--audit, --learn). Root writing where a
+ * user can plant a symlink (/tmp) must not write through it: the path is
+ * walked as every host path is (hostpath_open_output()).
+ */
+static int open_output(const struct sj_settings *s, int opt, const char *path, const char *given, bool append,
+		       FILE **out)
+{
+	char what[PATH_MAX + 64], why[PATH_MAX + 256];
+	struct sj_hostpath_error he;
+	_cleanup_close_ int root = hostpath_open_root();
+	int r;
+
+	if (root < 0) {
+		log_errno(root, "opening /");
+		return root;
+	}
+	_cleanup_close_ int fd = hostpath_open_output(root, path, append, &he);
+	if (fd < 0) {
+		hostpath_error_format(&he, why, sizeof(why));
+		log_error("%s: %s", settings_describe(s, opt, given, what, sizeof(what)), why);
+		return fd;
+	}
+	if (!(*out = fdopen(fd, append ? "a" : "w"))) {
+		r = -errno;
+		log_errno(r, "%s", settings_describe(s, opt, given, what, sizeof(what)));
+		return r;
+	}
+	TAKE_FD(fd);
+	return 0;
+}
+
 static int prepare(struct supervisor *sv, const struct sj_settings *s, char **command)
 {
 	struct sj_sandbox *sb = &sv->sb;
@@ -459,25 +491,12 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 			return r;
 		}
 	}
-	if (s->audit) {
-		if (strcmp(s->audit, "-") == 0)
-			sv->audit = fdopen(dup(STDERR_FILENO), "a");
-		else
-			sv->audit = fopen(s->audit, "ae");
-		if (!sv->audit) {
-			r = -errno;
-			log_errno(r, "%s", settings_describe(s, SJ_OPT_AUDIT, s->audit, what, sizeof(what)));
-			return r;
-		}
-		if (strcmp(s->audit, "-") == 0)
-			fcntl(fileno(sv->audit), F_SETFD, FD_CLOEXEC);
-	}
-	/* --learn's file is opened now, so a bad path fails before the run. */
-	if (s->learn && !(sv->learn_out = fopen(s->learn, "we"))) {
-		r = -errno;
-		log_errno(r, "--learn %s", s->learn);
+	/* --audit - is stderr; --learn's file is opened now, so a bad path fails before the run. */
+	if (s->audit && (r = open_output(s, SJ_OPT_AUDIT, strcmp(s->audit, "-") ? s->audit : "/dev/stderr", s->audit,
+					 true, &sv->audit)) < 0)
 		return r;
-	}
+	if (s->learn && (r = open_output(s, SJ_OPT_LEARN, s->learn, s->learn, false, &sv->learn_out)) < 0)
+		return r;
 	if ((r = prepare_host_paths(sv, s)) < 0)
 		return r;
 	/* The --run-sockets' symlink-free paths come first in sv->pinned. */
@@ -648,8 +667,6 @@ static int serve(struct supervisor *sv)
 			/* COMMAND's process sent it: it runs now, and the kernel named its pid. */
 			if (listener >= 0 && (ri = info_fd_write(&sv->info, command_pid)) < 0)
 				log_errno(ri, "--info-fd %d", sb->s->info_fd);
-			if (listener >= 0)
-				run_socket_follow_ready(sv->follow);
 			if (listener >= 0) {
 				/* The previous COMMAND's: init killed every process under it. */
 				notify_free(sv->notify);

@@ -68,9 +68,9 @@ int parse_uint32(const char *s, unsigned *out)
 	return 0;
 }
 
-int send_fds(int sock, char tag, const int *fds, size_t n)
+int send_msg_fds(int sock, const void *payload, size_t len, const int *fds, size_t n)
 {
-	struct iovec iov = { .iov_base = &tag, .iov_len = 1 };
+	struct iovec iov = { .iov_base = (void *)payload, .iov_len = len };
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(SJ_FDS_PER_MESSAGE * sizeof(int))];
@@ -95,9 +95,20 @@ int send_fds(int sock, char tag, const int *fds, size_t n)
 	return 0;
 }
 
-int recv_fds(int sock, char *tag, int *fds, size_t max, pid_t *pid)
+int send_fds(int sock, char tag, const int *fds, size_t n)
 {
-	struct iovec iov = { .iov_base = tag, .iov_len = 1 };
+	return send_msg_fds(sock, &tag, 1, fds, n);
+}
+
+static void close_fds(const int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+ssize_t recv_msg_fds(int sock, void *buf, size_t len, int *fds, size_t max, size_t *nfds, pid_t *pid)
+{
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(SJ_FDS_PER_MESSAGE * sizeof(int))];
@@ -108,36 +119,62 @@ int recv_fds(int sock, char *tag, int *fds, size_t max, pid_t *pid)
 		.msg_control = u.buf,
 		.msg_controllen = sizeof(u.buf),
 	};
+	int got[SJ_FDS_PER_MESSAGE];
+	size_t k = 0;
+	bool too_many = false, have_cred = false;
+	struct ucred cred = { 0 };
 	ssize_t n;
-	int k = -EBADMSG;
+
+	if (max > SJ_FDS_PER_MESSAGE)
+		return -EINVAL;
 	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0)
 		if (errno != EINTR)
 			return -errno;
-	if (n == 0)
-		return -EPIPE;
-	*pid = 0;
+	/* Every fd the kernel installed is either handed out or closed: none leaks. */
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
 		if (c->cmsg_level != SOL_SOCKET)
 			continue;
-		if (c->cmsg_type == SCM_RIGHTS && k < 0) {
+		if (c->cmsg_type == SCM_RIGHTS) {
 			size_t m = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-			if (m <= max && !(msg.msg_flags & MSG_CTRUNC)) {
-				memcpy(fds, CMSG_DATA(c), m * sizeof(int));
-				k = (int)m;
-				continue;
-			}
 			for (size_t i = 0; i < m; i++) {
 				int fd;
 				memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-				close(fd);
+				if (k < max)
+					got[k++] = fd;
+				else {
+					close(fd);
+					too_many = true;
+				}
 			}
 		} else if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len == CMSG_LEN(sizeof(struct ucred))) {
-			struct ucred cred;
 			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
-			*pid = cred.pid;
+			have_cred = true;
 		}
 	}
-	return k;
+	/* Some fds were dropped (MSG_CTRUNC) or did not fit: the message is not what was sent. */
+	if (too_many || (msg.msg_flags & MSG_CTRUNC)) {
+		close_fds(got, k);
+		return -EBADMSG;
+	}
+	if (n == 0 && k == 0)
+		return -EPIPE;
+	if (fds)
+		memcpy(fds, got, k * sizeof(int));
+	*nfds = k;
+	if (pid)
+		*pid = have_cred ? cred.pid : 0;
+	return n;
+}
+
+int recv_fds(int sock, char *tag, int *fds, size_t max, pid_t *pid)
+{
+	size_t k = 0;
+	ssize_t n = recv_msg_fds(sock, tag, 1, fds, max, &k, pid);
+	if (n < 0)
+		return (int)n;
+	if (k == 0)
+		return -EBADMSG;
+	return (int)k;
 }
 
 int send_fd(int sock, int fd)
@@ -148,55 +185,18 @@ int send_fd(int sock, int fd)
 
 int send_fd_with(int sock, int fd, const void *payload, size_t len)
 {
-	struct iovec iov = { .iov_base = (void *)payload, .iov_len = len };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u = { 0 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return 0;
+	return send_msg_fds(sock, payload, len, &fd, 1);
 }
 
 int recv_fd(int sock)
 {
 	char dummy;
-	struct iovec iov = { .iov_base = &dummy, .iov_len = 1 };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u = { 0 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
-	ssize_t n;
-	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (n == 0)
-		return -EPIPE;
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-	    c->cmsg_len != CMSG_LEN(sizeof(int)))
-		return -EBADMSG;
 	int fd;
-	memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
+	size_t k = 0;
+	ssize_t n = recv_msg_fds(sock, &dummy, 1, &fd, 1, &k, NULL);
+	if (n < 0)
+		return (int)n;
+	return k == 1 ? fd : -EBADMSG;
 }
 
 int sys_pidfd_open(pid_t pid, unsigned flags)
@@ -228,40 +228,4 @@ bool var_run_is_run(void)
 	target[n] = '\0';
 	return strcmp(target, "/run") == 0 || strcmp(target, "/run/") == 0 || strcmp(target, "../run") == 0 ||
 	       strcmp(target, "../run/") == 0;
-}
-
-int recv_fd_pid(int sock, pid_t *pid)
-{
-	char dummy;
-	struct iovec iov = { .iov_base = &dummy, .iov_len = 1 };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))];
-	} u = { 0 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
-	ssize_t n;
-	int fd = -1;
-	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (n == 0)
-		return -EPIPE;
-	*pid = 0;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-		if (c->cmsg_level != SOL_SOCKET)
-			continue;
-		if (c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)) && fd < 0) {
-			memcpy(&fd, CMSG_DATA(c), sizeof(int));
-		} else if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len == CMSG_LEN(sizeof(struct ucred))) {
-			struct ucred cred;
-			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
-			*pid = cred.pid;
-		}
-	}
-	return fd >= 0 ? fd : -EBADMSG;
 }

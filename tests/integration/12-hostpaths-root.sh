@@ -124,3 +124,50 @@ t_run_socket_swapped_after_check_not_mounted() {
 	echo "racer: $(cat "$SJ_TMP/racer.out") in $tries tries; sockjail's statuses:$statuses" >&2
 	expect_eq "$(cat "$R/private/secret")" "s3cret" "the secret without sockjail"
 }
+
+# --audit and --learn are files root's sockjail writes itself. A symlink
+# that uid 65534 planted under their name in a sticky, world-writable
+# directory (/tmp) must not be written through (fopen() did): refused with
+# one line and 125, the file it points to untouched. The control: a
+# regular path in the same directory works, and so does root's own symlink.
+t_output_file_symlink_refused() {
+	local d=$SJ_TMP/sticky victim=$SJ_TMP/victim opt want
+	chmod 755 "$SJ_TMP" # uid 65534 reaches the sticky directory, not the victim
+	mkdir -m 1777 "$d"
+	printf 'root only\n' >"$victim"
+	chmod 0600 "$victim"
+	as_user ln -s "$victim" "$d/out" || fail "planting the symlink"
+	# Without the walk, root's open follows it (unless the kernel's
+	# fs.protected_symlinks is on, which this test must not rely on).
+	if [ "$(cat /proc/sys/fs/protected_symlinks 2>/dev/null)" = 0 ]; then
+		cp -p "$victim" "$SJ_TMP/victim2"
+		as_user ln -s "$SJ_TMP/victim2" "$d/ctl"
+		printf 'x\n' >>"$d/ctl"
+		expect_eq "$(cat "$SJ_TMP/victim2")" $'root only\nx' "control: root's plain open through the planted link"
+	fi
+	for opt in --audit --learn; do
+		run sj "$opt" "$d/out" --abstract log -- $PY -c 'import socket; socket.socket(socket.AF_UNIX).bind("\0sjt-out")'
+		expect_eq "$rc" 125 "$opt through uid 65534's symlink: status"
+		expect_one_error_line "$err"
+		expect_match "$err" "^sockjail: $opt $d/out: $d/out is a symlink owned by uid 65534, not root" "$opt's message"
+		expect_eq "$(cat "$victim")" "root only" "the file the symlink points to, after $opt"
+		# The control: a regular path in the same directory.
+		run sj "$opt" "$d/$opt.ok" --abstract log -- $PY -c 'import socket; socket.socket(socket.AF_UNIX).bind("\0sjt-out")'
+		expect_eq "$rc" 0 "$opt to a regular path: $err"
+		want='"address":"@sjt-out"'
+		[ "$opt" = --learn ] && want='abstract-allow @sjt-out'
+		grep -qF "$want" "$d/$opt.ok" || fail "$opt wrote no [$want]: $(cat "$d/$opt.ok")"
+	done
+	# Root's own symlink is followed, to a file that does not exist yet.
+	ln -s "$SJ_TMP/root-target" "$d/root-link"
+	run sj --learn "$d/root-link" -- true
+	expect_eq "$rc" 0 "--learn through root's symlink: $err"
+	expect_match "$(head -n 1 "$SJ_TMP/root-target")" "^# Written by sockjail --learn" "the symlink's target"
+	# sockjail's own fds: /dev/stderr and /dev/fd/N are the fds it holds.
+	run sj --audit /dev/fd/3 --abstract log -- $PY -c 'import socket; socket.socket(socket.AF_UNIX).bind("\0sjt-out")' \
+		3>"$SJ_TMP/fd3"
+	expect_eq "$rc" 0 "--audit /dev/fd/3: $err"
+	grep -qF '"address":"@sjt-out"' "$SJ_TMP/fd3" || fail "--audit /dev/fd/3 wrote nothing to fd 3"
+	run sj --audit /dev/stderr --abstract log -- $PY -c 'import socket; socket.socket(socket.AF_UNIX).bind("\0sjt-out")'
+	expect_match "$rc:$err" '^0:.*"address":"@sjt-out"' "--audit /dev/stderr"
+}

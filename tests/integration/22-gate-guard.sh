@@ -57,12 +57,6 @@ t_signal_during_bind() {
 	expect_eq "$(ls "$dir" | wc -l)" 300 "sockets made"
 }
 
-# The fault-injection build, or skip (make integration builds it).
-require_fault_build() {
-	[ -n "${SOCKJAIL_FAULT:-}" ] && [ -x "$SOCKJAIL_FAULT" ] ||
-		skip "the fault-injection build is missing (make fault; SOCKJAIL_FAULT)"
-}
-
 # The supervisor copied the bind's address, then the target is killed
 # (its notification dies with it; its tid may be anyone's now) before the
 # supervisor acts. The supervisor must check the notification again after

@@ -57,12 +57,22 @@ fuse_release() {
 	umount -l "$fuse_mnt" 2>/dev/null
 }
 
-# "pid:starttime" of pid and all its descendants (host view).
+# The state and start time of pid ("S 12345"), from after the ")" that ends
+# its name (a name may hold spaces); empty once it is gone.
+proc_state_start() {
+	awk '{ sub(/^.*\) /, ""); print $1, $20 }' "/proc/$1/stat" 2>/dev/null
+}
+
+# "pid:starttime" of pid and all its descendants (host view). A process that
+# exits while the tree is read is left out: recorded without its start time,
+# it would have matched the missing process for ever after (any_alive), and
+# the sandbox's "sleep 0.05" loops exit all the time.
 process_tree() {
-	local p c
+	local p c st
 	for p in "$@"; do
-		[ -r "/proc/$p/stat" ] || continue
-		echo "$p:$(awk '{ print $22 }' "/proc/$p/stat" 2>/dev/null)"
+		st=$(proc_state_start "$p")
+		[ -n "$st" ] || continue
+		echo "$p:${st#* }"
 		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
 			process_tree "$c"
 		done
@@ -71,9 +81,10 @@ process_tree() {
 
 # Is any process of a process_tree list still the same process (and not a zombie)?
 any_alive() {
-	local e
+	local e st
 	for e in $1; do
-		[ "$(awk '$3 != "Z" { print $22 }' "/proc/${e%%:*}/stat" 2>/dev/null)" = "${e#*:}" ] && return 0
+		st=$(proc_state_start "${e%%:*}")
+		[ -n "${e#*:}" ] && [ -n "$st" ] && [ "${st%% *}" != Z ] && [ "${st#* }" = "${e#*:}" ] && return 0
 	done
 	return 1
 }
@@ -90,13 +101,16 @@ wait_all_gone() {
 
 # Wait until sockjail (pid $1) has an executor that took uid 65534 (a
 # process named sockjail-exec under it, running as 65534); sets tree.
+# Only sockjail-exec: COMMAND's process, between its id change and its
+# execve(), is a "sockjail" running as 65534 too, and a tree read then
+# holds no executor at all.
 wait_executor() {
 	local i e
 	for i in $(seq 300); do
 		tree=$(process_tree "$1")
 		for e in $tree; do
 			[ "$(awk '/^Uid:/ { print $2 }' "/proc/${e%%:*}/status" 2>/dev/null)" = 65534 ] &&
-				[[ "$(cat "/proc/${e%%:*}/comm" 2>/dev/null)" =~ ^sockjail(-exec)?$ ]] && return 0
+				[ "$(cat "/proc/${e%%:*}/comm" 2>/dev/null)" = sockjail-exec ] && return 0
 		done
 		sleep 0.1
 	done

@@ -101,6 +101,12 @@ wait_until() {
 }
 
 # run CMD...: stdout in $out, stderr in $err, status in $rc.
+# The fault-injection build (include/fault.h), or skip (make integration builds it).
+require_fault_build() {
+	[ -n "${SOCKJAIL_FAULT:-}" ] && [ -x "$SOCKJAIL_FAULT" ] ||
+		skip "the fault-injection build is missing (make fault; SOCKJAIL_FAULT)"
+}
+
 run() {
 	local ef="$SJ_TMP/.stderr"
 	out=$("$@" 2>"$ef")

@@ -145,6 +145,25 @@ static void assert_msg(const struct sj_hostpath_error *e, const char *want)
 	assert_null(strchr(buf, '\n'));
 }
 
+/* The paths that mean one of sockjail's own fds (--audit, --learn). */
+static void test_own_fd(void **state)
+{
+	assert_int_equal(hostpath_own_fd("/dev/stdout"), 1);
+	assert_int_equal(hostpath_own_fd("/dev/stderr"), 2);
+	assert_int_equal(hostpath_own_fd("/dev/fd/0"), 0);
+	assert_int_equal(hostpath_own_fd("/dev/fd/63"), 63);
+	assert_int_equal(hostpath_own_fd("/proc/self/fd/7"), 7);
+	assert_int_equal(hostpath_own_fd("/dev/fd/"), -1);
+	assert_int_equal(hostpath_own_fd("/dev/fd/3x"), -1);
+	assert_int_equal(hostpath_own_fd("/dev/fd/-1"), -1);
+	assert_int_equal(hostpath_own_fd("/dev/fd/99999999999"), -1);
+	assert_int_equal(hostpath_own_fd("/dev/fd/3/x"), -1);
+	assert_int_equal(hostpath_own_fd("/proc/1/fd/2"), -1);
+	assert_int_equal(hostpath_own_fd("/dev/stdin"), -1);
+	assert_int_equal(hostpath_own_fd("/tmp/dev/stderr"), -1);
+	assert_int_equal(hostpath_own_fd("audit.json"), -1);
+}
+
 static void test_messages(void **state)
 {
 	(void)state;
@@ -209,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_follow_link_refuses),
 		cmocka_unit_test(test_symlink_acceptable),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_own_fd),
 		cmocka_unit_test(test_messages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
