@@ -226,7 +226,7 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=al
 	-DSJ_PROFILEDIR='"/nonexistent"' -DSJ_SYSCONF_PROFILEDIR='"/nonexistent"'
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
-build/fuzz/%: tests/fuzz/%.c $(filter-out launcher/main.c,$(SRCS)) $(wildcard include/*.h)
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_check.h $(filter-out launcher/main.c,$(SRCS)) $(wildcard include/*.h)
 	@mkdir -p build/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(filter-out launcher/main.c,$(SRCS)) $(LDLIBS)
 fuzz: $(FUZZ_BINS)

@@ -18,19 +18,9 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "fuzz_check.h"
 #include "audit.h"
 #include "sockaddr.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Not assert(): the invariants must hold in a -DNDEBUG build too. */
-#define CHECK(cond)                                                                   \
-	do {                                                                          \
-		if (!(cond)) {                                                        \
-			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                      \
-		}                                                                     \
-	} while (0)
 
 static const int domains[8] = { AF_UNIX, AF_UNIX, AF_UNIX, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET, -1 };
 
