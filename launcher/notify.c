@@ -361,8 +361,14 @@ static int handle_bind(struct sj_notify *n, const struct seccomp_notif *req)
 		close(TAKE_FD(sock));
 		return perform_deny(n, c.id, &p);
 	case SJ_ROUTE_DIRECT:
-		/* A process that restricted itself with Landlock never gets the direct bind. */
-		if (n->landlock.n == 0 || landlock_track_lookup(&n->landlock, c.tid, p.rulesets, 0) == 0) {
+		/*
+		 * A process that restricted itself with Landlock never gets the
+		 * direct bind. The lineage is read from /proc by tid: the
+		 * target's only if it still waits, so ID_VALID again; if not,
+		 * the executor's path refuses it.
+		 */
+		if (n->landlock.n == 0 ||
+		    (landlock_track_lookup(&n->landlock, c.tid, p.rulesets, 0) == 0 && id_valid(n, c.id))) {
 			c.sock = TAKE_FD(sock);
 			perform_direct(n, &c, &p);
 			return 0;
