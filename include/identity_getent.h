@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What getent(1) prints for the user database, parsed. Pure: the output
- * comes in a buffer (identity_lookup.c runs getent and fills it).
+ * comes in a buffer (getent_run.c runs getent and fills it).
  *
  * Each parser takes the bytes getent wrote and whether the reader stopped
  * keeping them (truncated: the output went on past len). A group with a

@@ -23,7 +23,6 @@ struct netns_veth {
 	char host_ifname[IFNAMSIZ]; /* sj-<sockjail's pid>, or name= */
 	int host_ifindex;           /* 0 until known */
 	int sandbox_ifindex;        /* eth0's, in the sandbox's netns */
-	int sandbox_nsid;           /* the host's id for the sandbox's netns, -1 if unknown */
 	bool created;               /* the host end exists and is ours to delete */
 	struct nl_sock *host_sk;    /* opened in the host's netns, kept for teardown */
 };

@@ -42,3 +42,10 @@ enum sj_procfs_mode procfs_init(void);
  * (our unreaped child, or a thread waiting for our seccomp answer).
  */
 int procfs_pid(pid_t pid);
+
+/*
+ * /proc/<proc_pid>/<name> into buf (NUL-terminated), in one read(): a
+ * procfs file fills the buffer as far as it goes. proc_pid is /proc's
+ * number (procfs_pid()). Returns the length, or a negative errno.
+ */
+int procfs_read(int proc_pid, const char *name, char *buf, size_t len);

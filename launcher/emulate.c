@@ -170,24 +170,6 @@ static bool same_root(int fd)
 	       a.stx_mnt_id == b.stx_mnt_id;
 }
 
-/* Read a small /proc file of tid's into buf (NUL-terminated). */
-static int read_proc(pid_t tid, const char *name, char *buf, size_t len)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", procfs_pid(tid), name);
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	/* One read(): a procfs file fills the buffer as far as it goes (no read that finds the end). */
-	ssize_t n;
-	while ((n = read(fd, buf, len - 1)) < 0 && errno == EINTR)
-		;
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
 /*
  * Our user namespace, looked up once: only the supervisor opens targets,
  * and it never leaves its namespace (helpers that do are forked first).
@@ -207,19 +189,19 @@ int emulate_target_open(pid_t tid, struct sj_emulate_target *t)
 	static const char *const names[] = { "root", "cwd", "ns/user", "ns/mnt" };
 	int *fds[] = { &t->root_fd, &t->cwd_fd, &t->userns_fd, &t->mntns_fd };
 	char path[64], buf[4096], uid_map[1024], gid_map[1024];
-	int r;
+	int proc_pid = procfs_pid(tid), r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		*fds[i] = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
-		snprintf(path, sizeof(path), "/proc/%d/%s", procfs_pid(tid), names[i]);
+		snprintf(path, sizeof(path), "/proc/%d/%s", proc_pid, names[i]);
 		*fds[i] = open(path, (i < 2 ? O_PATH | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
 		if (*fds[i] < 0) {
 			r = -errno;
 			goto fail;
 		}
 	}
-	if ((r = read_proc(tid, "status", buf, sizeof(buf))) < 0 || (r = emulate_parse_status(buf, t)) < 0)
+	if ((r = procfs_read(proc_pid, "status", buf, sizeof(buf))) < 0 || (r = emulate_parse_status(buf, t)) < 0)
 		goto fail;
 	memcpy(t->host_groups, t->groups, t->n_groups * sizeof(t->groups[0]));
 	t->n_host_groups = t->n_groups;
@@ -231,8 +213,8 @@ int emulate_target_open(pid_t tid, struct sj_emulate_target *t)
 	 * shown relative to our parent, not to us).
 	 */
 	if (!is_own_userns(t->userns_fd)) {
-		if ((r = read_proc(tid, "uid_map", uid_map, sizeof(uid_map))) < 0 ||
-		    (r = read_proc(tid, "gid_map", gid_map, sizeof(gid_map))) < 0 ||
+		if ((r = procfs_read(proc_pid, "uid_map", uid_map, sizeof(uid_map))) < 0 ||
+		    (r = procfs_read(proc_pid, "gid_map", gid_map, sizeof(gid_map))) < 0 ||
 		    (r = emulate_translate_ids(uid_map, gid_map, t)) < 0)
 			goto fail;
 	}
@@ -241,7 +223,6 @@ fail:
 	emulate_target_close(t);
 	return r;
 }
-
 
 /* Are the calling process's supplementary groups exactly want[0..n)? */
 static bool own_groups_are(const gid_t *want, size_t n)

@@ -62,15 +62,10 @@ int landlock_track_add(struct sj_landlock_track *t, pid_t tid, int ruleset)
 /* "Tgid:" or "PPid:" of /proc/<pid>/status. */
 static int status_field(pid_t pid, const char *field, pid_t *out)
 {
-	char path[64], buf[4096];
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read_all(fd, buf, sizeof(buf) - 1);
-	if (n < 0)
-		return (int)n;
-	buf[n] = '\0';
+	char buf[4096];
+	int r = procfs_read((int)pid, "status", buf, sizeof(buf));
+	if (r < 0)
+		return r;
 	size_t flen = strlen(field);
 	for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
 		int v;
@@ -85,15 +80,10 @@ static int status_field(pid_t pid, const char *field, pid_t *out)
 /* Field 22 of /proc/<pid>/stat: start time, in clock ticks since boot. */
 static int start_time(pid_t pid, uint64_t *out)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read_all(fd, buf, sizeof(buf) - 1);
-	if (n < 0)
-		return (int)n;
-	buf[n] = '\0';
+	char buf[1024];
+	int r = procfs_read((int)pid, "stat", buf, sizeof(buf));
+	if (r < 0)
+		return r;
 	/* comm may hold anything, ')' too: the fields start after the last one. */
 	char *p = strrchr(buf, ')');
 	unsigned long long v;

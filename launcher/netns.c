@@ -331,7 +331,7 @@ static int host_subnet_in_use(struct nl_sock *sk, const struct sj_veth_spec *spe
 
 int netns_veth_prepare(struct netns_veth *v, const char *spec_text, char *err, size_t errlen)
 {
-	struct netns_veth tmp = { .host_ifindex = 0, .sandbox_nsid = -1 };
+	struct netns_veth tmp = { .host_ifindex = 0 };
 	_cleanup_nl_sock_ struct nl_sock *sk = NULL;
 	_cleanup_link_ struct rtnl_link *existing = NULL;
 	char perr[256];
@@ -467,7 +467,6 @@ int netns_veth_setup(struct netns_veth *v, pid_t sandbox_pid, enum netns_veth_st
 	const struct sj_veth_spec *spec = &v->spec;
 	enum netns_veth_step step;
 	char path[64];
-	int32_t nsid;
 	int r;
 
 	/*
@@ -490,7 +489,6 @@ int netns_veth_setup(struct netns_veth *v, pid_t sandbox_pid, enum netns_veth_st
 	 * local while traffic to SANDBOXADDR still took the host's default route.
 	 */
 	step = NETNS_VETH_CREATE;
-	v->sandbox_nsid = -1;
 	if ((r = veth_create(v->host_sk, v->host_ifname, sandbox_netns)) < 0)
 		goto fail;
 	v->created = true;
@@ -499,9 +497,6 @@ int netns_veth_setup(struct netns_veth *v, pid_t sandbox_pid, enum netns_veth_st
 	v->host_ifindex = rtnl_link_get_ifindex(host);
 	/* A veth's IFLA_LINK is its peer's index, in the peer's netns. */
 	v->sandbox_ifindex = (int)rtnl_link_get_link(host);
-	/* The id the host gives the peer's netns (IFLA_LINK_NETNSID): teardown asks after it. */
-	if (rtnl_link_get_link_netnsid(host, &nsid) == 0)
-		v->sandbox_nsid = nsid;
 
 	step = NETNS_VETH_HOST_ADDR;
 	if ((r = addr_add(v->host_sk, v->host_ifindex, spec->family, &spec->host, spec->host_prefix)) < 0)

@@ -47,16 +47,8 @@ void respond_continue(struct sj_notify *n, uint64_t id)
 
 static void read_comm(pid_t tid, char *buf, size_t len)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/comm", procfs_pid(tid));
-	snprintf(buf, len, "?");
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	ssize_t r = read(fd, buf, len - 1);
-	if (r <= 0)
-		return;
-	buf[r] = '\0';
+	if (procfs_read(procfs_pid(tid), "comm", buf, len) <= 0)
+		snprintf(buf, len, "?");
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
@@ -332,15 +324,11 @@ int perform_executor(struct sj_notify *n, struct pending *p)
 /* Is fd close-on-exec in tid's table? (/proc/<tid>/fdinfo/<fd>: "flags:" in octal, O_CLOEXEC included) */
 static int target_fd_cloexec(pid_t tid, int fd, bool *cloexec)
 {
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", procfs_pid(tid), fd);
-	_cleanup_close_ int f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return -errno;
-	ssize_t r = read(f, buf, sizeof(buf) - 1);
+	char name[32], buf[512];
+	snprintf(name, sizeof(name), "fdinfo/%d", fd);
+	int r = procfs_read(procfs_pid(tid), name, buf, sizeof(buf));
 	if (r <= 0)
-		return -EIO;
-	buf[r] = '\0';
+		return r < 0 ? r : -EIO;
 	const char *flags = strstr(buf, "flags:");
 	if (!flags)
 		return -EIO;

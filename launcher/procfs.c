@@ -100,3 +100,19 @@ int procfs_pid(pid_t pid)
 		return -1;
 	return (int)v;
 }
+
+int procfs_read(int proc_pid, const char *name, char *buf, size_t len)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", proc_pid, name);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n;
+	while ((n = read(fd, buf, len - 1)) < 0 && errno == EINTR)
+		;
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return (int)n;
+}

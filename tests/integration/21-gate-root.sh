@@ -6,6 +6,7 @@
 SJ_MODES="root"
 
 . "$SJ_TESTDIR/gate-lib.sh"
+. "$SJ_TESTDIR/edges-lib.sh"
 
 # As uid/gid 1000 with no supplementary group and no capability, outside.
 as_1000=(setpriv --reuid=1000 --regid=1000 --clear-groups --inh-caps=-all --bounding-set=-all)
@@ -97,26 +98,8 @@ t_userns_as_root() {
 # Root only: an ordinary user cannot open /dev/fuse here.
 t_blocked_executor_does_not_block_the_supervisor() {
 	require_helpers bindun
-	local mnt=$SJ_TMP/fuse
-	mkdir -p "$mnt"
 	# Never reads /dev/fuse: FUSE_INIT goes unanswered, every lookup waits.
-	$PY -c 'import ctypes, os, sys, time
-fd = os.open("/dev/fuse", os.O_RDWR)
-libc = ctypes.CDLL(None, use_errno=True)
-opts = "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other" % fd
-if libc.mount(b"sjt", sys.argv[1].encode(), b"fuse", 0, opts.encode()) != 0:
-    print("mount:", os.strerror(ctypes.get_errno()))
-    sys.exit(1)
-open(sys.argv[2], "w").close()
-time.sleep(300)' "$mnt" "$SJ_TMP/fuse-ready" >"$SJ_TMP/fuse.out" 2>&1 &
-	local holder=$!
-	trap 'kill -KILL $holder 2>/dev/null; umount -l "$mnt" 2>/dev/null' EXIT
-	local i
-	for i in $(seq 50); do
-		[ -e "$SJ_TMP/fuse-ready" ] || ! kill -0 "$holder" 2>/dev/null && break
-		sleep 0.1
-	done
-	[ -e "$SJ_TMP/fuse-ready" ] || skip "cannot mount FUSE here: $(cat "$SJ_TMP/fuse.out")"
+	fuse_stuck_mount
 	# The sandbox goes on once the stuck bind is seen waiting in FUSE in
 	# an executor (a grandchild of sockjail, under the zygote): evidence,
 	# not a pause. Each later bind has 10 s before it counts as blocked.
@@ -127,7 +110,7 @@ time.sleep(300)' "$mnt" "$SJ_TMP/fuse-ready" >"$SJ_TMP/fuse.out" 2>&1 &
 		timeout -s KILL 10 "$1/bindun" "@sjt-fine-$3"
 		timeout -s KILL 10 "$1/bindun" "@sjt-refused-$3"
 		timeout -s KILL 10 "$1/bindun" ""
-		echo done' sh "$H" "$mnt" "$$" "$SJ_TMP" >"$SJ_TMP/out" 2>"$SJ_TMP/err" &
+		echo done' sh "$H" "$fuse_mnt" "$$" "$SJ_TMP" >"$SJ_TMP/out" 2>"$SJ_TMP/err" &
 	local sjpid=$!
 	sj_bg+=($sjpid)
 	wait_until 30 executor_waits_in_fuse "$sjpid"
@@ -136,9 +119,7 @@ time.sleep(300)' "$mnt" "$SJ_TMP/fuse-ready" >"$SJ_TMP/fuse.out" 2>&1 &
 	rc=$?
 	out=$(cat "$SJ_TMP/out")
 	err=$(cat "$SJ_TMP/err")
-	kill -KILL "$holder" 2>/dev/null
-	wait "$holder" 2>/dev/null
-	umount -l "$mnt" 2>/dev/null
+	fuse_release
 	expect_eq "$(printf '%s\n' "$out" | grep -v '^OK bound @[0-9a-f]\{5\}$')" \
 		"OK bound @sjt-fine-$$"$'\nERR bind EPERM\ndone' "binds beside a stuck executor: $err"
 	printf '%s\n' "$out" | grep -qx 'OK bound @[0-9a-f]\{5\}' || fail "no autobind beside a stuck executor: $out"

@@ -1,4 +1,4 @@
-# Shared by 22-gate-edges.sh and 23-gate-edges-root.sh (after gate-lib.sh).
+# Shared by 21-gate-root.sh, 22-gate-edges.sh and 23-gate-edges-root.sh (after gate-lib.sh).
 
 # Every helper result line in $out, ';'-separated.
 results() { printf '%s\n' "$out" | grep -E '^(OK|ERR|SETUP) ' | tr '\n' ';'; }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * identity_lookup.c: how getent is run (with stand-in getent scripts:
+ * getent_run.c and identity_lookup.c: how getent is run (with stand-in getent scripts:
  * environment, fds, signals, exit status, time limit, output cap), and
  * identity_resolve() against the host's real getent for names every
  * system has (root, group root) or lacks.
