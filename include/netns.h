@@ -11,8 +11,13 @@
 
 struct nl_sock;
 
-/* Bring the loopback interface of the current network namespace up. */
-int netns_loopback_up(void);
+/*
+ * Bring up the loopback interface of the network namespace that fd, an
+ * unbound NETLINK_ROUTE socket, was made in: the sandbox makes it, the
+ * supervisor does this while the sandbox mounts. Takes fd (closed on
+ * every path).
+ */
+int netns_loopback_up(int fd);
 
 /*
  * --net veth: a pair whose host end the supervisor owns from creation

@@ -73,8 +73,8 @@ struct sj_notify {
 	bool pidfd_thread; /* the kernel has PIDFD_THREAD (6.9+) */
 	struct sj_pidfd_slot pidfds[SJ_PIDFD_SLOTS];
 	/* In arrival order: the sent ones, then those still in our queue. */
-	struct pending *pending;
-	size_t n_pending, n_sent;
+	struct pending *pending; /* pending_cap entries, grown on demand up to SJ_MAX_QUEUED */
+	size_t n_pending, n_sent, pending_cap;
 	/* landlock_restrict_self() calls seen, for the executor to replay. */
 	struct sj_landlock_track landlock;
 	/*

@@ -14,12 +14,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/netlink.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -90,7 +92,17 @@ static void restore_signals(void)
 /* COMMAND has exited under --wait command: say what exiting now kills. */
 static void report_leftovers(const struct sj_sandbox *sb)
 {
-	int n = sb->s->quiet ? 0 : reaper_count_others();
+	siginfo_t si;
+	/*
+	 * No child left (ECHILD): every process of ours was our descendant or
+	 * was orphaned to us, so none is left, and reading /proc (about a
+	 * tenth of a default start-up's time) is not needed. One that entered
+	 * our PID namespace from outside (setns) is killed with the rest when
+	 * we exit, but goes uncounted.
+	 */
+	if (sb->s->quiet || waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+		return;
+	int n = reaper_count_others();
 	if (n > 0)
 		log_error("COMMAND exited; killing the %d process%s it left running (--wait all waits for them)", n,
 			  n == 1 ? "" : "es");
@@ -327,6 +339,18 @@ void child_main(const struct sj_sandbox *sb)
 	/* Host directories the supervisor keeps for its cleanup: nothing in here may reach them. */
 	for (size_t i = 0; i < sb->n_host_fds; i++)
 		close(sb->host_fds[i]);
+	/*
+	 * A socket in our new netns for the supervisor, which brings lo up
+	 * over it while we mount, on its own CPU, instead of us doing it first.
+	 */
+	if (s->net != SJ_NET_HOST) {
+		int nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+		if (nl < 0)
+			die_errno(-errno, "bringing up lo: a NETLINK_ROUTE socket");
+		if ((r = send_fd(sb->sync[1], nl)) < 0)
+			die_errno(r, "bringing up lo: handing the supervisor its socket");
+		close(nl);
+	}
 	/* Wait for the id maps (and the veth); EOF means the supervisor died. */
 	if (read_all(sb->sync[1], &go, 1) != 1)
 		_exit(SJ_EXIT_FAILURE);
@@ -337,8 +361,6 @@ void child_main(const struct sj_sandbox *sb)
 	/* Before /run is covered: the supervisor follows these sockets (run_socket_follow.c). */
 	if ((r = run_socket_follow_send_dirs(sb)) < 0)
 		die_errno(r, "--run-socket: handing its directory to the supervisor");
-	if (s->net != SJ_NET_HOST && (r = netns_loopback_up()) < 0)
-		die_errno(r, "bringing up lo");
 	if ((r = mount_apply(&sb->plan, &failed)) < 0) {
 		const struct sj_mount_op *o = &sb->plan.ops[failed];
 		if (r == -ESTALE && o->pinned)
@@ -357,6 +379,12 @@ void child_main(const struct sj_sandbox *sb)
 	if ((r = hide_apply(&sb->hide, &failed)) < 0)
 		die_errno(r, "--other-sockets hidden: covering %s",
 			  failed < sb->hide.n ? sb->hide.v[failed].path : "(making the cover)");
+	/*
+	 * lo is up once the supervisor says so (EOF: it could not, and said
+	 * why). Before anything else is read from it on this socket.
+	 */
+	if (s->net != SJ_NET_HOST && read_all(sb->sync[1], &go, 1) != 1)
+		_exit(SJ_EXIT_FAILURE);
 	send_run_dirs(sb);
 	/* Before COMMAND: an optional socket that is up must not show as its placeholder. */
 	if ((r = run_socket_follow_mounts_done(sb)) < 0)

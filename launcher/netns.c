@@ -198,16 +198,27 @@ static int link_set_up(struct nl_sock *sk, struct rtnl_link *link)
  * and its parsing were most of the ~1.3 ms libnl's usual get-then-change
  * took on the benchmark machine (README.md, "Benchmarks").
  */
-int netns_loopback_up(void)
+int netns_loopback_up(int fd)
 {
-	_cleanup_nl_sock_ struct nl_sock *sk = NULL;
-	_cleanup_link_ struct rtnl_link *lo = rtnl_link_alloc(), *change = rtnl_link_alloc();
+	_cleanup_nl_sock_ struct nl_sock *sk = nl_socket_alloc();
+	_cleanup_link_ struct rtnl_link *lo = rtnl_link_alloc();
+	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
 	int r;
 
-	if (!lo || !change)
+	if (!sk || !lo) {
+		close(fd);
 		return -ENOMEM;
-	if ((r = rtnl_open(&sk)) < 0)
+	}
+	/* libnl takes a bound socket; the kernel picks the port id. */
+	if (bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0) {
+		r = -errno;
+		close(fd);
 		return r;
+	}
+	if ((r = nl_socket_set_fd(sk, NETLINK_ROUTE, fd)) < 0) {
+		close(fd);
+		return nl_to_errno(r);
+	}
 	/* The kernel gives every namespace's loopback index 1 (LOOPBACK_IFINDEX). */
 	rtnl_link_set_ifindex(lo, 1);
 	rtnl_link_set_name(lo, "lo");

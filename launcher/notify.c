@@ -70,8 +70,6 @@ int notify_new(const struct sj_notify_config *cfg, int listener, struct sj_notif
 		n->pidfds[i].fd = -1;
 	landlock_track_init(&n->landlock, getpid(), cfg->sandbox_pid,
 			    cfg->s->pid == SJ_PID_HOST ? cfg->sandbox_pid : cfg->command_pid);
-	if (!(n->pending = calloc(SJ_MAX_QUEUED, sizeof(*n->pending))))
-		goto fail;
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
 		goto fail;
 	/* The kernel may know a larger structure than our headers. */

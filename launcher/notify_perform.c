@@ -101,15 +101,42 @@ static void pending_copy(struct pending *dst, const struct pending *src)
 	dst->ev.rule = dst->rule;
 }
 
+/* After v[from..n) moved: their events point into their own arrays again. */
+static void pending_repoint(struct pending *v, size_t from, size_t n)
+{
+	for (size_t k = from; k < n; k++) {
+		v[k].ev.address = v[k].address;
+		v[k].ev.rule = v[k].rule;
+	}
+}
+
 /* Remove pending[i], keeping the order of the others (and their pointers right). */
 static void pending_remove(struct pending *v, size_t *n, size_t i)
 {
 	memmove(&v[i], &v[i + 1], (*n - i - 1) * sizeof(v[0]));
 	(*n)--;
-	for (size_t k = i; k < *n; k++) {
-		v[k].ev.address = v[k].address;
-		v[k].ev.rule = v[k].rule;
-	}
+	pending_repoint(v, i, *n);
+}
+
+/*
+ * Room for one more request. The queue grows as the executor is used
+ * (most sandboxes never use it): 256 entries up front cost a 312 KiB
+ * mmap() and munmap() in every start-up.
+ */
+static int pending_reserve(struct sj_notify *n)
+{
+	if (n->n_pending < n->pending_cap)
+		return 0;
+	size_t cap = n->pending_cap ? n->pending_cap * 2 : 8;
+	if (cap > SJ_MAX_QUEUED)
+		cap = SJ_MAX_QUEUED;
+	struct pending *v = realloc(n->pending, cap * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	pending_repoint(v, 0, n->n_pending);
+	n->pending = v;
+	n->pending_cap = cap;
+	return 0;
 }
 
 void pending_release(struct pending *p)
@@ -307,11 +334,12 @@ void perform_direct(struct sj_notify *n, struct sj_call *c, struct pending *p)
 
 int perform_executor(struct sj_notify *n, struct pending *p)
 {
-	if (n->n_pending == SJ_MAX_QUEUED) {
+	bool full = n->n_pending == SJ_MAX_QUEUED;
+	if (full || pending_reserve(n) < 0) {
 		/* Fail closed rather than hold more fds: the queue is full of stuck binds. */
 		pending_release(p);
 		pending_release_bridged(p);
-		snprintf(p->rule, sizeof(p->rule), "executor queue full");
+		snprintf(p->rule, sizeof(p->rule), full ? "executor queue full" : "executor queue: out of memory");
 		p->ev.verdict = SJ_VERDICT_DENY;
 		record(n, &p->ev);
 		respond(n, p->id, -EPERM);

@@ -838,6 +838,18 @@ int spawn_run(const struct sj_settings *s, char **command)
 		log_errno(r, "starting the sandbox");
 		goto out;
 	}
+	/* While the sandbox mounts: it waits for this byte only before COMMAND. */
+	if (s->net != SJ_NET_HOST) {
+		int nl = recv_fd(sv.sb.sync[0]);
+		if (nl < 0 || (r = netns_loopback_up(nl)) < 0) {
+			log_errno(nl < 0 ? nl : r, "bringing up the sandbox's lo");
+			goto out;
+		}
+		if ((r = write_all(sv.sb.sync[0], "n", 1)) < 0) {
+			log_errno(r, "starting the sandbox");
+			goto out;
+		}
+	}
 	if ((r = sdnotify_relay_start(&sv.relay, pid)) < 0) {
 		log_errno(r, "NOTIFY_SOCKET: taking over the relay's socket");
 		goto out;
