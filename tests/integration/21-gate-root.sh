@@ -126,6 +126,61 @@ t_blocked_executor_does_not_block_the_supervisor() {
 	expect_eq "$rc" 0 "sockjail's status"
 }
 
+# The executor's queue grows as binds wait (8 entries, then 16, 32): 20
+# pathname binds held up behind one stuck in FUSE are each answered, once,
+# for their own address (a queued request's audit record points into its
+# own entry, which moves when the queue grows). Control: the same 20 binds
+# into an ordinary directory all succeed.
+t_executor_queue_grows_behind_a_stuck_bind() {
+	require_helpers bindun
+	local script='for i in $(seq 20); do "$1/bindun" "$2/q$i.sock" >"$3/out.$i" 2>&1 & done; wait'
+	mkdir "$SJ_TMP/plain" "$SJ_TMP/res"
+	"$SOCKJAIL" -q --audit "$SJ_TMP/plain.audit" -- sh -c "$script" sh "$H" "$SJ_TMP/plain" "$SJ_TMP/res" ||
+		fail "control: sockjail failed"
+	local i
+	for i in $(seq 20); do
+		expect_eq "$(cat "$SJ_TMP/res/out.$i")" "OK bound $SJ_TMP/plain/q$i.sock" "control: bind $i"
+	done
+	queue_audit_names "$SJ_TMP/plain.audit" "$SJ_TMP/plain"
+
+	fuse_stuck_mount
+	rm -f "$SJ_TMP"/res/out.*
+	"$SOCKJAIL" -q --audit "$SJ_TMP/stuck.audit" -- sh -c "$script" sh "$H" "$fuse_mnt" "$SJ_TMP/res" &
+	local sjpid=$!
+	sj_bg+=($sjpid)
+	# Evidence: all 20 wait for an answer, and the supervisor, idle in poll(), has taken them all.
+	wait_until 30 queue_all_waiting "$sjpid" 20
+	fuse_release
+	wait "$sjpid"
+	expect_eq "$?" 0 "sockjail's status"
+	local f n=0
+	for f in "$SJ_TMP"/res/out.*; do
+		n=$((n + 1))
+		expect_match "$(cat "$f")" '^(OK bound .*/q[0-9]+\.sock|ERR bind [A-Z]+)$' "${f##*/}"
+	done
+	expect_eq "$n" 20 "answers"
+	queue_audit_names "$SJ_TMP/stuck.audit" "$fuse_mnt"
+}
+
+# Binds of sockjail $1's sandbox waiting in seccomp: $2 of them, and the supervisor in poll().
+queue_all_waiting() {
+	local p n=0
+	for p in $(pgrep -f "bindun $fuse_mnt/q"); do
+		grep -q seccomp "/proc/$p/wchan" 2>/dev/null && n=$((n + 1))
+	done
+	[ "$n" -eq "$2" ] && grep -q poll "/proc/$1/wchan"
+}
+
+# --audit file $1 names each of $2/q1.sock ... q20.sock exactly once.
+queue_audit_names() {
+	$PY - "$1" "$2" <<'PYEOF' || fail "audit records: $(cat "$1")"
+import json, sys
+got = sorted(json.loads(l)["address"] for l in open(sys.argv[1]))
+want = sorted("%s/q%d.sock" % (sys.argv[2], i) for i in range(1, 21))
+assert got == want, (got, want)
+PYEOF
+}
+
 # A grandchild of sockjail $1 (an executor, under the zygote) waits in FUSE.
 executor_waits_in_fuse() {
 	local z e
