@@ -163,10 +163,13 @@ t_info_fd_bad() {
 	expect_match "$out" "--info-fd 9: Bad file descriptor" "message"
 	[ -e "$SJ_TMP/ran" ] && fail "COMMAND ran"
 	# The fd is not COMMAND's: a reader sees EOF once COMMAND runs, though COMMAND lives on.
-	out=$( ("$SOCKJAIL" --info-fd 3 -- /bin/sh -c "ls -l /proc/\$\$/fd/ >'$SJ_TMP/fds'; while [ ! -e '$SJ_TMP/go' ]; do sleep 0.05; done" 3>&1 >/dev/null 2>&1 &) | cat)
+	: >"$SJ_TMP/running"
+	out=$( ("$SOCKJAIL" --info-fd 3 -- /bin/sh -c "ls -l /proc/\$\$/fd/ >'$SJ_TMP/fds'; while [ ! -e '$SJ_TMP/go' ]; do sleep 0.05; done; rm '$SJ_TMP/running'" 3>&1 >/dev/null 2>&1 &) | cat)
 	touch "$SJ_TMP/go"
 	expect_match "$out" '^\{"pid": [0-9]+, ' "the object, read to EOF while COMMAND runs"
 	wait_until 30 test -s "$SJ_TMP/fds"
+	# COMMAND has ended before $SJ_TMP (and its "go") is removed, or it would poll for ever.
+	wait_until 30 test ! -e "$SJ_TMP/running"
 	grep -q ' 3 -> ' "$SJ_TMP/fds" && fail "COMMAND inherited the info fd: $(cat "$SJ_TMP/fds")"
 	return 0
 }
