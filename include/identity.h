@@ -36,6 +36,9 @@ int identity_parse_groups(const char *arg, struct sj_strv *out, char *err, size_
 bool identity_wants_user_groups(const struct sj_settings *s);
 
 /* What COMMAND runs as, resolved before anything is unshared. */
+/* The kernel's default overflowuid/overflowgid: how an unmapped id shows. */
+#define SJ_OVERFLOW_ID 65534
+
 struct sj_identity {
 	uid_t uid;
 	gid_t gid;

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 enum sj_procfs_mode {
@@ -49,3 +50,10 @@ int procfs_pid(pid_t pid);
  * number (procfs_pid()). Returns the length, or a negative errno.
  */
 int procfs_read(int proc_pid, const char *name, char *buf, size_t len);
+
+/*
+ * The stat(2) of the network namespace of our unreaped child pid (pidfd
+ * is its pidfd): through the pidfd where the kernel can (6.11+), else
+ * /proc/<pid>/ns/net. Returns 0 or a negative errno.
+ */
+int procfs_netns_stat(int pidfd, pid_t pid, struct stat *st);

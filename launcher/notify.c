@@ -86,7 +86,9 @@ int notify_new(const struct sj_notify_config *cfg, int listener, struct sj_notif
 		if (stat(path, &n->netns) < 0)
 			goto fail;
 	}
-	n->netns_cookie = notify_own_netns_cookie(&n->netns);
+	/* Only --net host shares our netns; any other is one we made. */
+	if (cfg->s->net == SJ_NET_HOST)
+		n->netns_cookie = notify_own_netns_cookie(&n->netns);
 	/* --net host: the --listen abstract names are the sandbox's own from the start. */
 	for (size_t i = 0; cfg->s->net == SJ_NET_HOST && i < cfg->s->listen.n; i++) {
 		const char *spec = cfg->s->listen.v[i];

@@ -7,10 +7,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "util.h"
+
+/* <linux/pidfd.h> of 6.11; Debian 12's headers predate it. */
+#ifndef PIDFD_GET_NET_NAMESPACE
+#define PIDFD_GET_NET_NAMESPACE _IO(0xFF, 4)
+#endif
 
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL
@@ -115,4 +122,15 @@ int procfs_read(int proc_pid, const char *name, char *buf, size_t len)
 		return -errno;
 	buf[n] = '\0';
 	return (int)n;
+}
+
+int procfs_netns_stat(int pidfd, pid_t pid, struct stat *st)
+{
+	/* From the pidfd (6.11+): no /proc lookup, whose first one in a new process is slow. */
+	_cleanup_close_ int ns = ioctl(pidfd, PIDFD_GET_NET_NAMESPACE, 0);
+	if (ns >= 0)
+		return fstat(ns, st) < 0 ? -errno : 0;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", procfs_pid(pid));
+	return stat(path, st) < 0 ? -errno : 0;
 }

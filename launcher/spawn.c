@@ -312,7 +312,15 @@ static int prepare_identity(struct supervisor *sv, const struct sj_settings *s)
 		log_error("%s", err);
 		return r;
 	}
-	if (sb->caller_uid == 0 && (r = identity_check_here(&id, s->groups_set, err, sizeof(err))) < 0) {
+	/*
+	 * Our own uid and gid are mapped in our user namespace unless they
+	 * show as the overflow id: without other ids or groups there is
+	 * nothing to check in /proc (a fresh process's first /proc lookups
+	 * cost tens of microseconds each).
+	 */
+	bool own_ids = id.uid == sb->caller_uid && id.gid == sb->caller_gid && id.n_groups == 0 && !s->groups_set &&
+		       id.uid != SJ_OVERFLOW_ID && id.gid != SJ_OVERFLOW_ID;
+	if (sb->caller_uid == 0 && !own_ids && (r = identity_check_here(&id, s->groups_set, err, sizeof(err))) < 0) {
 		log_error("%s", err);
 		identity_free(&id);
 		return r;
@@ -812,10 +820,8 @@ int spawn_run(const struct sj_settings *s, char **command)
 	 * for "g": by the time the seccomp listener reaches us, a COMMAND as
 	 * quick as true may be gone, and /proc/<pid>/ns with it.
 	 */
-	char ns_path[64];
-	snprintf(ns_path, sizeof(ns_path), "/proc/%d/ns/net", procfs_pid(pid));
-	if (stat(ns_path, &sv.netns) < 0) {
-		log_errno(-errno, "%s", ns_path);
+	if ((r = procfs_netns_stat(sv.pidfd, pid, &sv.netns)) < 0) {
+		log_errno(r, "the sandbox's network namespace (/proc/%d/ns/net)", pid);
 		goto out;
 	}
 	if ((r = info_fd_prepare(&sv.info, s, pid, sv.sb.sync[0])) < 0) {
