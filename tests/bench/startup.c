@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
- * Start-up timer: runs several commands round-robin, many rounds, and
- * prints each one's median wall time. Round-robin rather than one command
+ * Start-up timer: runs several commands in turns, many rounds, and
+ * prints each one's median wall time. In turns rather than one command
  * after another, so that a burst of load on the machine (other builds, a
- * kworker tearing down the last run's namespaces) hits every command alike;
- * the starting command rotates each round so none always follows the same
- * neighbour. posix_spawn() (vfork underneath) keeps our own cost per run
- * small and the same for all.
+ * kworker tearing down the last run's namespaces) hits every command alike.
+ * The order is shuffled each round: what a run leaves to the kernel to
+ * finish (a network namespace's teardown runs in a kworker after the
+ * process is gone) is paid by whichever run comes next, so in a fixed
+ * order each command would pay for the same neighbour's (a rotating start
+ * still left each after the same one in all but one run of each round).
+ * posix_spawn() (vfork underneath) keeps our own cost per run small and
+ * the same for all.
  *
  * Usage: startup ROUNDS WARMUP LABEL CMD [ARG...] [:: LABEL CMD [ARG...]]...
  * Output, one line per command: LABEL median_us p10_us p90_us failures
  */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -58,6 +63,14 @@ static double run_once(char **argv, const posix_spawn_file_actions_t *fa)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? t1 - t0 : -1;
 }
 
+static uint64_t xorshift64(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 5) {
@@ -95,10 +108,23 @@ int main(int argc, char **argv)
 	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
 
+	int *order = calloc((size_t)n, sizeof(int));
+	if (!order) {
+		perror("calloc");
+		return 2;
+	}
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	/* A fixed seed: the same sequence of orders in every bench run. */
+	uint64_t seed = 0x9e3779b97f4a7c15ULL;
 	for (int r = -warmup; r < rounds; r++) {
-		int start = (r + warmup) % n;
+		for (int k = n - 1; k > 0; k--) {
+			int j = (int)(xorshift64(&seed) % (uint64_t)(k + 1)), tmp = order[k];
+			order[k] = order[j];
+			order[j] = tmp;
+		}
 		for (int k = 0; k < n; k++) {
-			struct cmd *c = &cmds[(start + k) % n];
+			struct cmd *c = &cmds[order[k]];
 			double t = run_once(c->argv, &fa);
 			if (r < 0)
 				continue;
