@@ -35,7 +35,8 @@ int identity_resolve(const struct sj_settings *s, uid_t caller_uid, gid_t caller
 /*
  * For a caller that is root in its user namespace (and so sets the ids
  * itself, or maps them one to one): every id must be mapped there, and
- * explicit groups need setgroups(2) allowed. Returns 0 or a negative errno
- * with err set.
+ * explicit groups need setgroups(2) allowed. The caller's own uid and gid
+ * need no check. Returns 0 or a negative errno with err set.
  */
-int identity_check_here(const struct sj_identity *id, bool groups_explicit, char *err, size_t errlen);
+int identity_check_here(const struct sj_identity *id, uid_t caller_uid, gid_t caller_gid, bool groups_explicit,
+			char *err, size_t errlen);

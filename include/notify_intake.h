@@ -20,5 +20,5 @@ void notify_intake_forget(struct sj_notify *n);
 /* Is the socket in the sandbox's network namespace (not one passed in from the host)? */
 bool notify_socket_in_sandbox_netns(struct sj_notify *n, int sock);
 
-/* With --net host: the cookie of our (the sandbox's) netns, else 0. */
-uint64_t notify_own_netns_cookie(const struct stat *sandbox_netns);
+/* The cookie of our own netns, which is the sandbox's under --net host (0 if unknown). */
+uint64_t notify_own_netns_cookie(void);

@@ -246,10 +246,20 @@ static int id_mapped(const char *map, unsigned id, bool *mapped)
 	return 0;
 }
 
-int identity_check_here(const struct sj_identity *id, bool groups_explicit, char *err, size_t errlen)
+int identity_check_here(const struct sj_identity *id, uid_t caller_uid, gid_t caller_gid, bool groups_explicit,
+			char *err, size_t errlen)
 {
 	bool ok;
 	int r;
+	/*
+	 * Our own uid and gid are mapped in our user namespace unless they
+	 * show as the overflow id: with no other id and no group there is
+	 * nothing to read in /proc (a new process's first /proc lookups cost
+	 * tens of microseconds each, and this is every default start-up).
+	 */
+	if (id->uid == caller_uid && id->gid == caller_gid && id->n_groups == 0 && !groups_explicit &&
+	    id->uid != SJ_OVERFLOW_ID && id->gid != SJ_OVERFLOW_ID)
+		return 0;
 	/*
 	 * set*id() and setgroups() take only ids mapped in our own user
 	 * namespace (nested in a container, often just 0): say so now, not

@@ -88,7 +88,7 @@ int notify_new(const struct sj_notify_config *cfg, int listener, struct sj_notif
 	}
 	/* Only --net host shares our netns; any other is one we made. */
 	if (cfg->s->net == SJ_NET_HOST)
-		n->netns_cookie = notify_own_netns_cookie(&n->netns);
+		n->netns_cookie = notify_own_netns_cookie();
 	/* --net host: the --listen abstract names are the sandbox's own from the start. */
 	for (size_t i = 0; cfg->s->net == SJ_NET_HOST && i < cfg->s->listen.n; i++) {
 		const char *spec = cfg->s->listen.v[i];

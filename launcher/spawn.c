@@ -312,15 +312,8 @@ static int prepare_identity(struct supervisor *sv, const struct sj_settings *s)
 		log_error("%s", err);
 		return r;
 	}
-	/*
-	 * Our own uid and gid are mapped in our user namespace unless they
-	 * show as the overflow id: without other ids or groups there is
-	 * nothing to check in /proc (a fresh process's first /proc lookups
-	 * cost tens of microseconds each).
-	 */
-	bool own_ids = id.uid == sb->caller_uid && id.gid == sb->caller_gid && id.n_groups == 0 && !s->groups_set &&
-		       id.uid != SJ_OVERFLOW_ID && id.gid != SJ_OVERFLOW_ID;
-	if (sb->caller_uid == 0 && !own_ids && (r = identity_check_here(&id, s->groups_set, err, sizeof(err))) < 0) {
+	if (sb->caller_uid == 0 &&
+	    (r = identity_check_here(&id, sb->caller_uid, sb->caller_gid, s->groups_set, err, sizeof(err))) < 0) {
 		log_error("%s", err);
 		identity_free(&id);
 		return r;
@@ -772,6 +765,33 @@ static void cleanup(struct supervisor *sv)
 		log_errno(r, "--net veth: removing %s", sv->veth.host_ifname);
 }
 
+/*
+ * Bring the sandbox's lo up over the NETLINK_ROUTE socket its first
+ * process made in its netns, while that process mounts, then tell it
+ * ("n"): it waits for that only before COMMAND. A sandbox that ended
+ * before handing the socket over said why itself (or was killed), and
+ * serve() reports its status: 0 then too, with nothing logged.
+ */
+static int sandbox_lo_up(struct supervisor *sv)
+{
+	int nl = recv_fd(sv->sb.sync[0]), r;
+	if (nl == -EPIPE)
+		return 0;
+	if (nl < 0) {
+		log_errno(nl, "bringing up the sandbox's lo: receiving its socket");
+		return nl;
+	}
+	if ((r = netns_loopback_up(nl)) < 0) {
+		log_errno(r, "bringing up the sandbox's lo");
+		return r;
+	}
+	if ((r = write_all(sv->sb.sync[0], "n", 1)) < 0 && r != -EPIPE) {
+		log_errno(r, "starting the sandbox");
+		return r;
+	}
+	return 0;
+}
+
 int spawn_run(const struct sj_settings *s, char **command)
 {
 	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .root_fd = -1, .sb.sync = { -1, -1 }, .sb.run_dirs_sock = { -1, -1 }, .info.fd = -1,
@@ -844,18 +864,8 @@ int spawn_run(const struct sj_settings *s, char **command)
 		log_errno(r, "starting the sandbox");
 		goto out;
 	}
-	/* While the sandbox mounts: it waits for this byte only before COMMAND. */
-	if (s->net != SJ_NET_HOST) {
-		int nl = recv_fd(sv.sb.sync[0]);
-		if (nl < 0 || (r = netns_loopback_up(nl)) < 0) {
-			log_errno(nl < 0 ? nl : r, "bringing up the sandbox's lo");
-			goto out;
-		}
-		if ((r = write_all(sv.sb.sync[0], "n", 1)) < 0) {
-			log_errno(r, "starting the sandbox");
-			goto out;
-		}
-	}
+	if (s->net != SJ_NET_HOST && sandbox_lo_up(&sv) < 0)
+		goto out;
 	if ((r = sdnotify_relay_start(&sv.relay, pid)) < 0) {
 		log_errno(r, "NOTIFY_SOCKET: taking over the relay's socket");
 		goto out;
