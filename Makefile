@@ -163,11 +163,17 @@ mutants:
 # supervisor's memory, side by side with bwrap and unshare (tests/bench/run).
 # Not part of check: it takes a couple of minutes and the figures depend on
 # the machine. The bench programs are built like the helpers, unsanitized.
-BENCH_BINS := $(BUILD)/bench/startup $(BUILD)/bench/sjbench $(BUILD)/bench/hostsocks
+BENCH_BINS := $(BUILD)/bench/startup $(BUILD)/bench/sjbench $(BUILD)/bench/hostsocks $(BUILD)/bench/floor
 
 $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -g -D_GNU_SOURCE -Wall -Wextra $(WERROR) -o $@ $< -lpthread
+
+# The yardstick is linked as sockjail is, so that linking is not what the
+# two differ in.
+$(BUILD)/bench/floor: tests/bench/floor.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(if $(filter 1,$(STATIC)),$(STATIC_LINK)) -o $@ $<
 
 bench: $(BUILD)/sockjail $(BENCH_BINS)
 	@SOCKJAIL=$(abspath $(BUILD)/sockjail) SJ_BENCH=$(abspath $(BUILD)/bench) tests/bench/run

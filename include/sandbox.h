@@ -21,7 +21,7 @@ struct sj_sandbox {
 	char **envp;
 	struct sj_mount_plan plan;
 	struct sj_hide_list hide; /* --other-sockets hidden: covered after the plan */
-	struct sock_fprog filter;
+	struct sock_fprog filter; /* COMMAND's: built after clone(), sent in the handshake */
 	int landlock_abi;
 
 	bool userns;       /* a new user namespace (rootless, or --userns) */
@@ -45,8 +45,8 @@ struct sj_sandbox {
 
 	/*
 	 * SOCK_SEQPACKET pair, both ends O_CLOEXEC. The supervisor keeps [0].
-	 * Supervisor -> child: one byte once the id maps are written.
-	 * COMMAND's process -> supervisor: the seccomp listener fd.
+	 * The start-up handshake (handshake.h) runs on it; then COMMAND's
+	 * process hands the supervisor its seccomp listener fd.
 	 */
 	int sync[2];
 	/*
@@ -78,5 +78,8 @@ struct sj_sandbox {
 	size_t n_host_fds;
 };
 
-/* Runs in the cloned child; never returns. */
-__attribute__((noreturn)) void child_main(const struct sj_sandbox *sb);
+/*
+ * Runs in the cloned child, on its own copy of *sb, which it completes
+ * (filter) from the handshake (handshake.h); never returns.
+ */
+__attribute__((noreturn)) void child_main(struct sj_sandbox *sb);

@@ -29,6 +29,7 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "env.h"
+#include "handshake.h"
 #include "hide.h"
 #include "landlock.h"
 #include "listen_fds.h"
@@ -320,7 +321,7 @@ static pid_t fork_command(const struct sj_sandbox *sb)
 	return pid;
 }
 
-void child_main(const struct sj_sandbox *sb)
+void child_main(struct sj_sandbox *sb)
 {
 	const struct sj_settings *s = sb->s;
 	sigset_t set;
@@ -375,16 +376,20 @@ void child_main(const struct sj_sandbox *sb)
 			die_errno(r, "%s %s: mounting on %s", o->origin, o->src, o->dst);
 		die_errno(r, "%s: mounting %s", o->origin, o->dst);
 	}
+	/*
+	 * The host sockets to cover and COMMAND's seccomp filter, which the
+	 * supervisor makes while we mount; lo is up once they arrive (EOF:
+	 * the supervisor could not do one of these, and said why). Before
+	 * anything else is read from it on this socket.
+	 */
+	if ((r = handshake_recv_start(sb->sync[1], &sb->hide, &sb->filter)) == -EPIPE)
+		_exit(SJ_EXIT_FAILURE);
+	if (r < 0)
+		die_errno(r, "receiving the sockets to cover and COMMAND's seccomp filter from the supervisor");
 	/* After the user's mounts, which decide what the sandbox would see. */
 	if ((r = hide_apply(&sb->hide, &failed)) < 0)
 		die_errno(r, "--other-sockets hidden: covering %s",
 			  failed < sb->hide.n ? sb->hide.v[failed].path : "(making the cover)");
-	/*
-	 * lo is up once the supervisor says so (EOF: it could not, and said
-	 * why). Before anything else is read from it on this socket.
-	 */
-	if (s->net != SJ_NET_HOST && read_all(sb->sync[1], &go, 1) != 1)
-		_exit(SJ_EXIT_FAILURE);
 	send_run_dirs(sb);
 	/* Before COMMAND: an optional socket that is up must not show as its placeholder. */
 	if ((r = run_socket_follow_mounts_done(sb)) < 0)

@@ -2,8 +2,13 @@
 /*
  * The supervisor, sockjail's own process outside the sandbox. Everything
  * that can fail because of the settings fails here, before anything is
- * unshared; after clone() it writes the id maps, answers bind()
- * notifications, forwards signals, and cleans up on every path.
+ * unshared, except what depends on the host's state at start-up (its
+ * /proc, its sockets). After clone(), while the sandbox's first process
+ * faults itself in and mounts, it checks /proc, writes the id maps, builds
+ * COMMAND's filter and lists the host sockets to cover (handshake.h); then
+ * it answers bind() notifications, forwards signals, and cleans up on
+ * every path. A failure after clone() kills the sandbox before COMMAND
+ * starts, with the same one-line error and exit status 125.
  */
 #include "spawn.h"
 
@@ -29,6 +34,7 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "env.h"
+#include "handshake.h"
 #include "hide.h"
 #include "hostpath.h"
 #include "identity_lookup.h"
@@ -96,7 +102,7 @@ static int block_forwarded_signals(sigset_t *set, sigset_t *old)
 }
 
 /* The sandbox as clone3() builds it; returns the child's pid and a pidfd. */
-static pid_t clone_sandbox(const struct sj_sandbox *sb, int *pidfd, bool *used_clone2)
+static pid_t clone_sandbox(struct sj_sandbox *sb, int *pidfd, bool *used_clone2)
 {
 	const struct sj_settings *s = sb->s;
 	/* --gate-only: a plain fork (the settings made net and pid "host"). */
@@ -168,6 +174,7 @@ struct supervisor {
 	struct sj_follow *follow;    /* --run-socket follows its service */
 	struct sj_sdnotify_relay relay; /* NOTIFY_SOCKET */
 	struct sj_run_dir_share share; /* --run-dirs held while we run, removed by the last one out */
+	struct sj_cpu_hint cpus;       /* the sandbox off our CPU while we both prepare */
 };
 
 /*
@@ -385,13 +392,6 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 
 	sb->s = s;
 	sb->command = command;
-	/* Every /proc/<pid> below names our processes by their number in this /proc. */
-	if (procfs_init() == SJ_PROCFS_FOREIGN) {
-		log_error("/proc does not show sockjail itself (no /proc/self: it is missing, or mounted for a "
-			  "PID namespace that cannot see sockjail's), so no process of the sandbox can be found "
-			  "there: mount a /proc for sockjail's PID namespace (unshare --pid --fork --mount-proc)");
-		return -ESRCH;
-	}
 	sb->sync[0] = sb->sync[1] = -1;
 	sb->run_dirs_sock[0] = sb->run_dirs_sock[1] = -1;
 	sb->caller_uid = geteuid();
@@ -428,38 +428,10 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 		return r;
 	}
 
-	scmp_filter_ctx ctx = NULL;
 	sb->sync_child_fd = 3 + sb->n_inherited + (int)s->listen.n;
-	struct sj_filter_opts fo = { .autobind_deny = s->autobind == SJ_AUTOBIND_DENY,
-				     .learn = s->learn != NULL,
-				     .learn_skip_fd = sb->sync_child_fd,
-				     .connect_notify = policy_connect_notified(s) };
-	if ((r = seccomp_filter_build(&fo, &ctx)) < 0) {
-		log_errno(r, "building the seccomp filter");
-		return r;
-	}
-	r = seccomp_filter_export(ctx, &sb->filter);
-	seccomp_release(ctx);
-	if (r < 0) {
-		log_errno(r, "exporting the seccomp filter");
-		return r;
-	}
 	if ((r = mount_plan_build(s, &sb->plan)) < 0) {
 		log_errno(r, "building the mount plan");
 		return r;
-	}
-	if ((r = hide_prepare(s, &sb->plan, &sb->hide)) < 0) {
-		log_errno(r, "--other-sockets hidden: listing the host's sockets (sock_diag); "
-			     "--other-sockets visible does without");
-		return r;
-	}
-	/* The cover is a file made in the sandbox's user namespace: an unmapped uid cannot (EOVERFLOW). */
-	if (sb->uid_unmapped && sb->hide.n) {
-		log_error("--other-sockets hidden: root without CAP_SETFCAP gets an unmapped uid in the sandbox's "
-			  "user namespace, which cannot make the cover for %s; give sockjail CAP_SETFCAP, or pass "
-			  "--other-sockets visible",
-			  sb->hide.v[0].path);
-		return -EPERM;
 	}
 	/* An unmapped uid cannot create a mount point in the sandbox's own tmpfs (EOVERFLOW). */
 	for (size_t i = 0; sb->uid_unmapped && i < sb->plan.n; i++) {
@@ -765,27 +737,75 @@ static void cleanup(struct supervisor *sv)
 		log_errno(r, "--net veth: removing %s", sv->veth.host_ifname);
 }
 
-/*
- * Bring the sandbox's lo up over the NETLINK_ROUTE socket its first
- * process made in its netns, while that process mounts, then tell it
- * ("n"): it waits for that only before COMMAND. A sandbox that ended
- * before handing the socket over said why itself (or was killed), and
- * serve() reports its status: 0 then too, with nothing logged.
- */
-static int sandbox_lo_up(struct supervisor *sv)
+/* COMMAND's filter: built after clone(), while the sandbox's first process mounts. */
+static int build_filter(struct supervisor *sv)
 {
-	int nl = recv_fd(sv->sb.sync[0]), r;
-	if (nl == -EPIPE)
-		return 0;
-	if (nl < 0) {
-		log_errno(nl, "bringing up the sandbox's lo: receiving its socket");
-		return nl;
-	}
-	if ((r = netns_loopback_up(nl)) < 0) {
-		log_errno(r, "bringing up the sandbox's lo");
+	const struct sj_settings *s = sv->sb.s;
+	scmp_filter_ctx ctx = NULL;
+	struct sj_filter_opts fo = { .autobind_deny = s->autobind == SJ_AUTOBIND_DENY,
+				     .learn = s->learn != NULL,
+				     .learn_skip_fd = sv->sb.sync_child_fd,
+				     .connect_notify = policy_connect_notified(s) };
+	int r = seccomp_filter_build(&fo, &ctx);
+	if (r < 0) {
+		log_errno(r, "building the seccomp filter");
 		return r;
 	}
-	if ((r = write_all(sv->sb.sync[0], "n", 1)) < 0 && r != -EPIPE) {
+	r = seccomp_filter_export(ctx, &sv->sb.filter);
+	seccomp_release(ctx);
+	if (r < 0)
+		log_errno(r, "exporting the seccomp filter");
+	return r;
+}
+
+/*
+ * The handshake's end (handshake.h), while the sandbox's first process
+ * faults itself in and mounts: COMMAND's filter, the host sockets to
+ * cover, our CPUs back to the sandbox, lo up over the NETLINK_ROUTE socket
+ * it made in its netns, then the list and the filter, which it waits for
+ * only before it covers the sockets and starts COMMAND. A sandbox
+ * that ended before handing its socket over said why itself (or was
+ * killed), and serve() reports its status: 0 then too, with nothing
+ * logged.
+ */
+static int sandbox_start(struct supervisor *sv)
+{
+	struct sj_sandbox *sb = &sv->sb;
+	int r;
+
+	if ((r = build_filter(sv)) < 0)
+		return r;
+	if ((r = hide_prepare(sb->s, &sb->plan, &sb->hide)) < 0) {
+		log_errno(r, "--other-sockets hidden: listing the host's sockets (sock_diag); "
+			     "--other-sockets visible does without");
+		return r;
+	}
+	/* The cover is a file made in the sandbox's user namespace: an unmapped uid cannot (EOVERFLOW). */
+	if (sb->uid_unmapped && sb->hide.n) {
+		log_error("--other-sockets hidden: root without CAP_SETFCAP gets an unmapped uid in the sandbox's "
+			  "user namespace, which cannot make the cover for %s; give sockjail CAP_SETFCAP, or pass "
+			  "--other-sockets visible",
+			  sb->hide.v[0].path);
+		return -EPERM;
+	}
+	if ((r = handshake_cpus_restore(sv->pid, &sv->cpus)) < 0 && r != -ESRCH) {
+		log_errno(r, "giving the sandbox sockjail's CPU affinity back");
+		return r;
+	}
+	if (sb->s->net != SJ_NET_HOST) {
+		int nl = recv_fd(sb->sync[0]);
+		if (nl == -EPIPE)
+			return 0;
+		if (nl < 0) {
+			log_errno(nl, "bringing up the sandbox's lo: receiving its socket");
+			return nl;
+		}
+		if ((r = netns_loopback_up(nl)) < 0) {
+			log_errno(r, "bringing up the sandbox's lo");
+			return r;
+		}
+	}
+	if ((r = handshake_send_start(sb->sync[0], &sb->hide, &sb->filter)) < 0 && r != -EPIPE) {
 		log_errno(r, "starting the sandbox");
 		return r;
 	}
@@ -829,6 +849,15 @@ int spawn_run(const struct sj_settings *s, char **command)
 		goto out;
 	}
 	sv.pid = pid;
+	/* Until sandbox_start(): its first process faults itself in while we prepare. */
+	handshake_cpus_spread(pid, &sv.cpus);
+	/* Every /proc/<pid> below names our processes by their number in this /proc. */
+	if (procfs_init() == SJ_PROCFS_FOREIGN) {
+		log_error("/proc does not show sockjail itself (no /proc/self: it is missing, or mounted for a "
+			  "PID namespace that cannot see sockjail's), so no process of the sandbox can be found "
+			  "there: mount a /proc for sockjail's PID namespace (unshare --pid --fork --mount-proc)");
+		goto out;
+	}
 	run_socket_follow_attach(sv.follow, sv.pidfd, sv.sb.userns);
 	close(sv.sb.sync[1]);
 	sv.sb.sync[1] = -1;
@@ -864,7 +893,7 @@ int spawn_run(const struct sj_settings *s, char **command)
 		log_errno(r, "starting the sandbox");
 		goto out;
 	}
-	if (s->net != SJ_NET_HOST && sandbox_lo_up(&sv) < 0)
+	if (sandbox_start(&sv) < 0)
 		goto out;
 	if ((r = sdnotify_relay_start(&sv.relay, pid)) < 0) {
 		log_errno(r, "NOTIFY_SOCKET: taking over the relay's socket");

@@ -12,10 +12,13 @@
  * posix_spawn() (vfork underneath) keeps our own cost per run small and
  * the same for all.
  *
- * Usage: startup ROUNDS WARMUP LABEL CMD [ARG...] [:: LABEL CMD [ARG...]]...
+ * Usage: startup ROUNDS WARMUP LABEL [NAME=VALUE...] CMD [ARG...] [:: LABEL ...]...
+ * NAME=VALUE words before CMD set variables for that command alone, as in
+ * a shell (the bench runs everything under LC_ALL=C, one row elsewhere).
  * Output, one line per command: LABEL median_us p10_us p90_us failures
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -31,6 +34,7 @@ extern char **environ;
 struct cmd {
 	const char *label;
 	char **argv;
+	char **envp; /* environ, or a copy with the command's own NAME=VALUE */
 	double *us; /* successful runs only */
 	int ok, failures;
 };
@@ -49,18 +53,54 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* One run: wall time from spawn to reaped, or a negative value if it failed. */
-static double run_once(char **argv, const posix_spawn_file_actions_t *fa)
+static double run_once(char **argv, char **envp, const posix_spawn_file_actions_t *fa)
 {
 	pid_t pid;
 	int status;
 	double t0 = now_us();
-	if (posix_spawnp(&pid, argv[0], fa, NULL, argv, environ) != 0)
+	if (posix_spawnp(&pid, argv[0], fa, NULL, argv, envp) != 0)
 		return -1;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -1;
 	double t1 = now_us();
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? t1 - t0 : -1;
+}
+
+/* "NAME=VALUE", as a shell takes it before a command. */
+static bool is_assignment(const char *w)
+{
+	const char *eq = strchr(w, '=');
+	if (!eq || eq == w || (w[0] >= '0' && w[0] <= '9'))
+		return false;
+	for (const char *c = w; c < eq; c++)
+		if (!(*c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+			return false;
+	return true;
+}
+
+/* environ with the assignments in words[0..n) added or replacing the same NAME. */
+static char **env_with(char **words, int n)
+{
+	int have = 0;
+	while (environ[have])
+		have++;
+	char **e = calloc((size_t)(have + n + 1), sizeof(*e));
+	if (!e)
+		return NULL;
+	int k = 0;
+	for (int i = 0; i < have; i++) {
+		bool replaced = false;
+		for (int j = 0; j < n && !replaced; j++) {
+			size_t len = (size_t)(strchr(words[j], '=') - words[j]) + 1;
+			replaced = strncmp(environ[i], words[j], len) == 0;
+		}
+		if (!replaced)
+			e[k++] = environ[i];
+	}
+	for (int j = 0; j < n; j++)
+		e[k++] = words[j];
+	return e;
 }
 
 static uint64_t xorshift64(uint64_t *x)
@@ -89,12 +129,21 @@ int main(int argc, char **argv)
 			fprintf(stderr, "startup: too many commands, or a label without a command\n");
 			return 2;
 		}
-		cmds[n] = (struct cmd){ .label = argv[i], .argv = &argv[i + 1] };
-		int j = i + 1;
+		int words = 0;
+		while (i + 1 + words < argc && is_assignment(argv[i + 1 + words]))
+			words++;
+		cmds[n] = (struct cmd){ .label = argv[i], .argv = &argv[i + 1 + words], .envp = environ };
+		if (words > 0 && !(cmds[n].envp = env_with(&argv[i + 1], words)))
+			return 2;
+		int j = i + 1 + words;
 		while (j < argc && strcmp(argv[j], "::") != 0)
 			j++;
 		if (j < argc)
 			argv[j++] = NULL; /* ends this command's argv */
+		if (!cmds[n].argv[0]) {
+			fprintf(stderr, "startup: %s: no command after its variables\n", cmds[n].label);
+			return 2;
+		}
 		cmds[n].us = calloc((size_t)rounds, sizeof(double));
 		if (!cmds[n].us)
 			return 2;
@@ -125,7 +174,7 @@ int main(int argc, char **argv)
 		}
 		for (int k = 0; k < n; k++) {
 			struct cmd *c = &cmds[order[k]];
-			double t = run_once(c->argv, &fa);
+			double t = run_once(c->argv, c->envp, &fa);
 			if (r < 0)
 				continue;
 			if (t < 0)

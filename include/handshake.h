@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The start-up handshake between the supervisor and the sandbox's first
+ * process, on the sync socket (sandbox.h), and the CPU hint that lets both
+ * work at once while it lasts.
+ *
+ *   sandbox -> supervisor  its NETLINK_ROUTE socket (unless --net host)
+ *   supervisor -> sandbox  "g": the id maps (and the veth) are in place
+ *   supervisor -> sandbox  "H" messages: the host sockets to cover
+ *                          (--other-sockets hidden), none if there are none
+ *   supervisor -> sandbox  "F" + COMMAND's seccomp filter: lo is up, and
+ *                          COMMAND may start once the sandbox is ready
+ *   COMMAND -> supervisor  the seccomp listener (restart_report.h)
+ *
+ * The filter and the list of sockets are made after clone(), while the new
+ * process faults in its address space and mounts, instead of before it.
+ */
+#pragma once
+
+#include <linux/filter.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "hide_plan.h"
+
+/*
+ * The sockets to cover, in "H" messages, then "F" and the program. Returns
+ * 0, or a negative errno (-EPIPE: the sandbox has ended).
+ */
+int handshake_send_start(int sock, const struct sj_hide_list *hide, const struct sock_fprog *filter);
+
+/*
+ * The sandbox's side. The program is kept in static storage for the
+ * process's life (--restart installs it for every COMMAND); *hide is
+ * filled. Returns 0, -EPIPE if the supervisor closed the socket (it said
+ * why), -ENOMEM, or -EBADMSG for anything else.
+ */
+int handshake_recv_start(int sock, struct sj_hide_list *hide, struct sock_fprog *filter);
+
+struct sj_cpu_hint {
+	cpu_set_t cpus; /* sockjail's own affinity, which the sandbox gets back */
+	bool spread;    /* the sandbox is kept off our CPU until handshake_cpus_restore() */
+};
+
+/*
+ * Keep the sandbox's new first process off the CPU we run on, when we may
+ * use another. A hint: nothing happens on one CPU, or if the kernel says
+ * no.
+ */
+void handshake_cpus_spread(pid_t pid, struct sj_cpu_hint *h);
+
+/* Give the sandbox sockjail's affinity back. Returns 0 or a negative errno. */
+int handshake_cpus_restore(pid_t pid, struct sj_cpu_hint *h);
