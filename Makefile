@@ -90,6 +90,18 @@ SRCS := $(wildcard launcher/*.c)
 OBJS := $(patsubst launcher/%.c,$(BUILD)/obj/%.o,$(SRCS))
 LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 
+# COMMAND's seccomp programs, baked at build time by the code that builds
+# them at run time (launcher/gen/bake_filters.c prints the table):
+# sockjail copies one instead of running libseccomp in every start.
+# BAKED_FILTERS=0 (a cross build, where the build machine cannot run what
+# it compiles) leaves the table out, and every start builds its program.
+# The table is linked by name: only weak references point at it, which
+# would not pull it out of an archive.
+BAKED_FILTERS ?= 1
+ifneq ($(BAKED_FILTERS),0)
+BAKED_OBJ := $(BUILD)/obj/filter_table.o
+endif
+
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
@@ -110,14 +122,24 @@ $(BUILD)/obj $(BUILD)/unit $(BUILD)/helpers:
 $(BUILD)/libsockjail.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
+$(BUILD)/gen/bake_filters: launcher/gen/bake_filters.c launcher/seccomp_filter.c $(wildcard include/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ launcher/gen/bake_filters.c launcher/seccomp_filter.c $(LDLIBS)
+
+$(BUILD)/gen/filter_table.c: $(BUILD)/gen/bake_filters
+	$< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/filter_table.o: $(BUILD)/gen/filter_table.c $(wildcard include/*.h) | $(BUILD)/obj
+	$(CC) $(CFLAGS) -c -o $@ $<
+
 # nl_resolvers.o by name: the --wrap'd calls appear in libnl, after the
 # archive has been searched.
-$(BUILD)/sockjail: $(BUILD)/obj/main.o $(SJ_LINK_OBJS) $(BUILD)/libsockjail.a
+$(BUILD)/sockjail: $(BUILD)/obj/main.o $(SJ_LINK_OBJS) $(BAKED_OBJ) $(BUILD)/libsockjail.a
 	$(CC) $(LDFLAGS) $(SJ_LDFLAGS) -o $@ $^ $(SJ_LDLIBS)
 
-$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libsockjail.a | $(BUILD)/unit
+$(BUILD)/unit/%: tests/unit/%.c $(BAKED_OBJ) $(BUILD)/libsockjail.a | $(BUILD)/unit
 	$(CC) $(CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< \
-		$(BUILD)/libsockjail.a $(LDLIBS) $(CMOCKA_LIBS)
+		$(BAKED_OBJ) $(BUILD)/libsockjail.a $(LDLIBS) $(CMOCKA_LIBS)
 
 # Attack and peer programs used by the integration tests. They are built
 # without sanitizers: several of them misbehave on purpose.
@@ -135,7 +157,7 @@ $(BUILD)/fault/obj/%.o: launcher/%.c $(wildcard include/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -DSJ_FAULT_INJECTION -c -o $@ $<
 
-$(BUILD)/fault/sockjail: $(FAULT_OBJS)
+$(BUILD)/fault/sockjail: $(FAULT_OBJS) $(BAKED_OBJ)
 	$(CC) $(LDFLAGS) $(SJ_LDFLAGS) -o $@ $^ $(SJ_LDLIBS)
 
 fault: $(BUILD)/fault/sockjail

@@ -267,6 +267,40 @@ int seccomp_filter_export(scmp_filter_ctx ctx, struct sock_fprog *prog)
 	return 0;
 }
 
+const struct sj_baked_filter *seccomp_filter_baked(const struct sj_filter_opts *opts)
+{
+	/* --learn's program names an fd number, which only the start knows. */
+	if (!opts || opts->learn || !&sj_n_baked_filters)
+		return NULL;
+	for (unsigned i = 0; i < sj_n_baked_filters; i++) {
+		const struct sj_baked_filter *b = &sj_baked_filters[i];
+		if (b->autobind_deny == opts->autobind_deny && b->connect_notify == opts->connect_notify)
+			return b;
+	}
+	return NULL;
+}
+
+int seccomp_filter_program(const struct sj_filter_opts *opts, struct sock_fprog *prog)
+{
+	const struct sj_baked_filter *b = seccomp_filter_baked(opts);
+	_cleanup_seccomp_ scmp_filter_ctx ctx = NULL;
+	int r;
+
+	if (!opts || !prog)
+		return -EINVAL;
+	if (b) {
+		size_t size = (size_t)b->len * sizeof(*b->insns);
+		if (!(prog->filter = malloc(size)))
+			return -ENOMEM;
+		memcpy(prog->filter, b->insns, size);
+		prog->len = b->len;
+		return 0;
+	}
+	if ((r = seccomp_filter_build(opts, &ctx)) < 0)
+		return r;
+	return seccomp_filter_export(ctx, prog);
+}
+
 void seccomp_filter_prog_free(struct sock_fprog *prog)
 {
 	if (!prog)

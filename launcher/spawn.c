@@ -2,13 +2,13 @@
 /*
  * The supervisor, sockjail's own process outside the sandbox. Everything
  * that can fail because of the settings fails here, before anything is
- * unshared, except what depends on the host's state at start-up (its
- * /proc, its sockets). After clone(), while the sandbox's first process
- * faults itself in and mounts, it checks /proc, writes the id maps, builds
- * COMMAND's filter and lists the host sockets to cover (handshake.h); then
- * it answers bind() notifications, forwards signals, and cleans up on
- * every path. A failure after clone() kills the sandbox before COMMAND
- * starts, with the same one-line error and exit status 125.
+ * unshared, except what depends on the host's sockets at start-up. After
+ * clone(), while the sandbox's first process faults itself in and mounts,
+ * it writes the id maps, gets COMMAND's filter and lists the host sockets
+ * to cover (handshake.h); then it answers bind() notifications, forwards
+ * signals, and cleans up on every path. A failure after clone() kills the
+ * sandbox before COMMAND starts, with the same one-line error and exit
+ * status 125.
  */
 #include "spawn.h"
 
@@ -392,6 +392,13 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 
 	sb->s = s;
 	sb->command = command;
+	/* Every /proc/<pid> below names our processes by their number in this /proc. */
+	if (procfs_init() == SJ_PROCFS_FOREIGN) {
+		log_error("/proc does not show sockjail itself (no /proc/self: it is missing, or mounted for a "
+			  "PID namespace that cannot see sockjail's), so no process of the sandbox can be found "
+			  "there: mount a /proc for sockjail's PID namespace (unshare --pid --fork --mount-proc)");
+		return -ESRCH;
+	}
 	sb->sync[0] = sb->sync[1] = -1;
 	sb->run_dirs_sock[0] = sb->run_dirs_sock[1] = -1;
 	sb->caller_uid = geteuid();
@@ -737,24 +744,17 @@ static void cleanup(struct supervisor *sv)
 		log_errno(r, "--net veth: removing %s", sv->veth.host_ifname);
 }
 
-/* COMMAND's filter: built after clone(), while the sandbox's first process mounts. */
-static int build_filter(struct supervisor *sv)
+/* COMMAND's filter: after clone(), while the sandbox's first process mounts. */
+static int get_filter(struct supervisor *sv)
 {
 	const struct sj_settings *s = sv->sb.s;
-	scmp_filter_ctx ctx = NULL;
 	struct sj_filter_opts fo = { .autobind_deny = s->autobind == SJ_AUTOBIND_DENY,
 				     .learn = s->learn != NULL,
 				     .learn_skip_fd = sv->sb.sync_child_fd,
 				     .connect_notify = policy_connect_notified(s) };
-	int r = seccomp_filter_build(&fo, &ctx);
-	if (r < 0) {
-		log_errno(r, "building the seccomp filter");
-		return r;
-	}
-	r = seccomp_filter_export(ctx, &sv->sb.filter);
-	seccomp_release(ctx);
+	int r = seccomp_filter_program(&fo, &sv->sb.filter);
 	if (r < 0)
-		log_errno(r, "exporting the seccomp filter");
+		log_errno(r, "building the seccomp filter");
 	return r;
 }
 
@@ -773,7 +773,7 @@ static int sandbox_start(struct supervisor *sv)
 	struct sj_sandbox *sb = &sv->sb;
 	int r;
 
-	if ((r = build_filter(sv)) < 0)
+	if ((r = get_filter(sv)) < 0)
 		return r;
 	if ((r = hide_prepare(sb->s, &sb->plan, &sb->hide)) < 0) {
 		log_errno(r, "--other-sockets hidden: listing the host's sockets (sock_diag); "
@@ -851,13 +851,6 @@ int spawn_run(const struct sj_settings *s, char **command)
 	sv.pid = pid;
 	/* Until sandbox_start(): its first process faults itself in while we prepare. */
 	handshake_cpus_spread(pid, &sv.cpus);
-	/* Every /proc/<pid> below names our processes by their number in this /proc. */
-	if (procfs_init() == SJ_PROCFS_FOREIGN) {
-		log_error("/proc does not show sockjail itself (no /proc/self: it is missing, or mounted for a "
-			  "PID namespace that cannot see sockjail's), so no process of the sandbox can be found "
-			  "there: mount a /proc for sockjail's PID namespace (unshare --pid --fork --mount-proc)");
-		goto out;
-	}
 	run_socket_follow_attach(sv.follow, sv.pidfd, sv.sb.userns);
 	close(sv.sb.sync[1]);
 	sv.sb.sync[1] = -1;

@@ -646,6 +646,58 @@ static void test_install_in_child(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/*
+ * The table make bakes (launcher/gen/bake_filters.c) holds, for each of
+ * the four option sets, exactly the program libseccomp builds now, on
+ * this kernel, from the same code: sockjail may load one for the other.
+ */
+static void test_baked_programs_are_the_built_ones(void **state)
+{
+	bool seen[2][2] = { { false } };
+	(void)state;
+
+	assert_non_null(&sj_n_baked_filters);
+	assert_int_equal(sj_n_baked_filters, 4);
+	for (unsigned i = 0; i < sj_n_baked_filters; i++) {
+		const struct sj_baked_filter *b = &sj_baked_filters[i];
+		const struct sj_filter_opts o = { .autobind_deny = b->autobind_deny,
+						  .connect_notify = b->connect_notify };
+		_cleanup_seccomp_ scmp_filter_ctx ctx = NULL;
+		struct sock_fprog built = { 0 };
+
+		assert_false(seen[b->autobind_deny][b->connect_notify]);
+		seen[b->autobind_deny][b->connect_notify] = true;
+		assert_int_equal(seccomp_filter_build(&o, &ctx), 0);
+		assert_int_equal(seccomp_filter_export(ctx, &built), 0);
+		assert_int_equal(built.len, b->len);
+		assert_memory_equal(built.filter, b->insns, (size_t)b->len * sizeof(*b->insns));
+		assert_ptr_equal(seccomp_filter_baked(&o), b);
+		seccomp_filter_prog_free(&built);
+	}
+}
+
+/* seccomp_filter_program(): a copy of the baked one, except under --learn, which is built. */
+static void test_program_baked_unless_learn(void **state)
+{
+	const struct sj_filter_opts plain = { .autobind_deny = true }, learn = { .learn = true, .learn_skip_fd = 7 };
+	struct sock_fprog prog = { 0 }, learned = { 0 };
+	const struct sj_baked_filter *b = seccomp_filter_baked(&plain);
+	(void)state;
+
+	assert_non_null(b);
+	assert_int_equal(seccomp_filter_program(&plain, &prog), 0);
+	assert_int_equal(prog.len, b->len);
+	assert_ptr_not_equal(prog.filter, b->insns);
+	assert_memory_equal(prog.filter, b->insns, (size_t)b->len * sizeof(*b->insns));
+	assert_null(seccomp_filter_baked(&learn));
+	assert_int_equal(seccomp_filter_program(&learn, &learned), 0);
+	assert_int_equal(on_x86_64(&learned, __NR_sendmsg, 3, 0x1000, 0), RET_NOTIF);
+	assert_int_equal(on_x86_64(&learned, __NR_sendmsg, 7, 0x1000, 0), RET_ALLOW);
+	assert_int_equal(seccomp_filter_program(NULL, &prog), -EINVAL);
+	seccomp_filter_prog_free(&prog);
+	seccomp_filter_prog_free(&learned);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -666,6 +718,8 @@ int main(void)
 		cmocka_unit_test(test_connect_notify_only_when_asked),
 		cmocka_unit_test(test_print_pfc),
 		cmocka_unit_test(test_install_in_child),
+		cmocka_unit_test(test_baked_programs_are_the_built_ones),
+		cmocka_unit_test(test_program_baked_unless_learn),
 	};
 
 	return cmocka_run_group_tests(tests, setup_progs, teardown_progs);
