@@ -4,7 +4,9 @@
  * process, on the sync socket (sandbox.h), and the CPU hint that lets both
  * work at once while it lasts.
  *
- *   sandbox -> supervisor  its NETLINK_ROUTE socket (unless --net host)
+ *   sandbox -> supervisor  its NETLINK_ROUTE socket, where the supervisor
+ *                          cannot make one in the sandbox's netns itself
+ *                          (lo_socket_from_child in sandbox.h)
  *   supervisor -> sandbox  "g": the id maps (and the veth) are in place
  *   supervisor -> sandbox  "H" messages: the host sockets to cover
  *                          (--other-sockets hidden), none if there are none

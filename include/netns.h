@@ -13,11 +13,28 @@ struct nl_sock;
 
 /*
  * Bring up the loopback interface of the network namespace that fd, an
- * unbound NETLINK_ROUTE socket, was made in: the sandbox makes it, the
- * supervisor does this while the sandbox mounts. Takes fd (closed on
- * every path).
+ * unbound NETLINK_ROUTE socket, was made in (by netns_route_socket_in(),
+ * or by the sandbox, which hands it over), while the sandbox mounts.
+ * Takes fd (closed on every path).
  */
 int netns_loopback_up(int fd);
+
+/*
+ * Whether we may step back into our own network namespace (own_netns_fd)
+ * after leaving it: CAP_SYS_ADMIN over it, which root has, and neither a
+ * rootless sockjail nor one in an unprivileged user namespace (unshare -Ur)
+ * that shares the host's network namespace does.
+ */
+bool netns_can_return(int own_netns_fd);
+
+/*
+ * A NETLINK_ROUTE socket (O_CLOEXEC) made in the network namespace
+ * netns_fd refers to: we enter it for the socket() alone and step back
+ * into own_netns_fd's (only where netns_can_return()). Returns the fd or
+ * a negative errno; when stepping back fails, the caller must give up (we
+ * may be left in that namespace).
+ */
+int netns_route_socket_in(int netns_fd, int own_netns_fd);
 
 /*
  * --net veth: a pair whose host end the supervisor owns from creation

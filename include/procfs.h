@@ -52,8 +52,8 @@ int procfs_pid(pid_t pid);
 int procfs_read(int proc_pid, const char *name, char *buf, size_t len);
 
 /*
- * The stat(2) of the network namespace of our unreaped child pid (pidfd
- * is its pidfd): through the pidfd where the kernel can (6.11+), else
- * /proc/<pid>/ns/net. Returns 0 or a negative errno.
+ * An fd (O_CLOEXEC) of the network namespace of our unreaped child pid
+ * (pidfd is its pidfd): through the pidfd where the kernel can (6.11+),
+ * else /proc/<pid>/ns/net. Returns the fd or a negative errno.
  */
-int procfs_netns_stat(int pidfd, pid_t pid, struct stat *st);
+int procfs_netns_open(int pidfd, pid_t pid);

@@ -25,6 +25,12 @@ struct sj_sandbox {
 	int landlock_abi;
 
 	bool userns;       /* a new user namespace (rootless, or --userns) */
+	/*
+	 * The sandbox makes the NETLINK_ROUTE socket the supervisor brings lo
+	 * up over, and hands it over: rootless, where the supervisor cannot
+	 * step into the sandbox's netns and back (netns_route_socket_in()).
+	 */
+	bool lo_socket_from_child;
 	uid_t caller_uid;  /* euid/egid of sockjail */
 	gid_t caller_gid;
 	uid_t uid;         /* COMMAND's ids, inside the sandbox's user namespace */

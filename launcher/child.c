@@ -341,10 +341,11 @@ void child_main(struct sj_sandbox *sb)
 	for (size_t i = 0; i < sb->n_host_fds; i++)
 		close(sb->host_fds[i]);
 	/*
-	 * A socket in our new netns for the supervisor, which brings lo up
-	 * over it while we mount, on its own CPU, instead of us doing it first.
+	 * Rootless, a socket in our new netns for the supervisor, which brings
+	 * lo up over it while we mount, instead of us doing it first (as root
+	 * it makes the socket there itself).
 	 */
-	if (s->net != SJ_NET_HOST) {
+	if (sb->lo_socket_from_child) {
 		int nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 		if (nl < 0)
 			die_errno(-errno, "bringing up lo: a NETLINK_ROUTE socket");

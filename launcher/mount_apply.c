@@ -17,6 +17,7 @@
 
 #include "cleanup.h"
 #include "hostpath.h"
+#include "util.h"
 
 /* <linux/mount.h> clashes with glibc 2.36's <sys/mount.h>; the ABI is stable. */
 struct sj_mount_attr {
@@ -212,7 +213,10 @@ static int open_pinned(const struct sj_mount_op *o)
 
 int mount_apply(const struct sj_mount_plan *plan, size_t *failed)
 {
-	_cleanup_free_ int *fds = calloc(plan->n ? plan->n : 1, sizeof(int));
+	/* Default plans are a handful of steps: no malloc (whose first call faults in pages here). */
+	int small[16];
+	_cleanup_free_ int *big = plan->n > ARRAY_SIZE(small) ? calloc(plan->n, sizeof(int)) : NULL;
+	int *fds = plan->n > ARRAY_SIZE(small) ? big : small;
 	int r = 0;
 	size_t i;
 

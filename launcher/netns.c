@@ -140,6 +140,30 @@ static int rtnl_open(struct nl_sock **out)
 	return 0;
 }
 
+bool netns_can_return(int own_netns_fd)
+{
+	/* Joining the netns we are in takes the same permission as coming back to it later. */
+	return setns(own_netns_fd, CLONE_NEWNET) == 0;
+}
+
+int netns_route_socket_in(int netns_fd, int self)
+{
+	int fd, e;
+
+	if (setns(netns_fd, CLONE_NEWNET) < 0)
+		return -errno;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	e = errno;
+	/* As in rtnl_open_in(): cannot fail in practice, and the caller gives up if it does. */
+	if (setns(self, CLONE_NEWNET) < 0) {
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		return -e;
+	}
+	return fd < 0 ? -e : fd;
+}
+
 /*
  * A socket that talks to the netns netns_fd refers to. A netlink socket
  * belongs to the netns of the task that created it, whatever that task

@@ -124,13 +124,14 @@ int procfs_read(int proc_pid, const char *name, char *buf, size_t len)
 	return (int)n;
 }
 
-int procfs_netns_stat(int pidfd, pid_t pid, struct stat *st)
+int procfs_netns_open(int pidfd, pid_t pid)
 {
 	/* From the pidfd (6.11+): no /proc lookup, whose first one in a new process is slow. */
-	_cleanup_close_ int ns = ioctl(pidfd, PIDFD_GET_NET_NAMESPACE, 0);
+	int ns = ioctl(pidfd, PIDFD_GET_NET_NAMESPACE, 0);
 	if (ns >= 0)
-		return fstat(ns, st) < 0 ? -errno : 0;
+		return ns;
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", procfs_pid(pid));
-	return stat(path, st) < 0 ? -errno : 0;
+	ns = open(path, O_RDONLY | O_CLOEXEC);
+	return ns < 0 ? -errno : ns;
 }

@@ -175,6 +175,8 @@ struct supervisor {
 	struct sj_sdnotify_relay relay; /* NOTIFY_SOCKET */
 	struct sj_run_dir_share share; /* --run-dirs held while we run, removed by the last one out */
 	struct sj_cpu_hint cpus;       /* the sandbox off our CPU while we both prepare */
+	int own_netns; /* our network namespace, to step back into (netns_route_socket_in()), or -1 */
+	int lo_fd;     /* NETLINK_ROUTE socket in the sandbox's netns, made by us (else -1) */
 };
 
 /*
@@ -411,6 +413,20 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 					    .cap_setfcap = caps_effective_has(CAP_SETFCAP) };
 	if ((r = prepare_identity(sv, s)) < 0)
 		return r;
+	/*
+	 * Where we may step into the sandbox's netns and back (root), we make
+	 * the socket lo is brought up over ourselves, at once; elsewhere the
+	 * sandbox makes it and hands it over.
+	 */
+	if (s->net != SJ_NET_HOST) {
+		_cleanup_close_ int self = sys_pidfd_open(getpid(), 0);
+		sv->own_netns = self >= 0 ? procfs_netns_open(self, getpid()) : -1;
+		if (sv->own_netns >= 0 && !netns_can_return(sv->own_netns)) {
+			close(sv->own_netns);
+			sv->own_netns = -1;
+		}
+		sb->lo_socket_from_child = sv->own_netns < 0;
+	}
 	if (!getcwd(sb->cwd, sizeof(sb->cwd)))
 		sb->cwd[0] = '\0';
 
@@ -702,6 +718,10 @@ static void cleanup(struct supervisor *sv)
 		close(sv->pidfd);
 	if (sv->sigfd >= 0)
 		close(sv->sigfd);
+	if (sv->lo_fd >= 0)
+		close(sv->lo_fd);
+	if (sv->own_netns >= 0)
+		close(sv->own_netns);
 	for (int i = 0; i < 2; i++) {
 		if (sv->sb.sync[i] >= 0)
 			close(sv->sb.sync[i]);
@@ -760,19 +780,25 @@ static int get_filter(struct supervisor *sv)
 
 /*
  * The handshake's end (handshake.h), while the sandbox's first process
- * faults itself in and mounts: COMMAND's filter, the host sockets to
- * cover, our CPUs back to the sandbox, lo up over the NETLINK_ROUTE socket
- * it made in its netns, then the list and the filter, which it waits for
- * only before it covers the sockets and starts COMMAND. A sandbox
- * that ended before handing its socket over said why itself (or was
- * killed), and serve() reports its status: 0 then too, with nothing
- * logged.
+ * faults itself in and mounts: lo up (as root, over the NETLINK_ROUTE
+ * socket we made in its netns; rootless, over the one it makes and hands
+ * over, which takes it longer, hence last), COMMAND's filter, the host
+ * sockets to cover, our CPUs back to the sandbox, then the list and the
+ * filter, which it waits for only before it covers the sockets and starts
+ * COMMAND. A sandbox that ended before handing its socket over said why
+ * itself (or was killed), and serve() reports its status: 0 then too,
+ * with nothing logged.
  */
 static int sandbox_start(struct supervisor *sv)
 {
 	struct sj_sandbox *sb = &sv->sb;
 	int r;
 
+	/* Our own socket first: lo then comes up while the sandbox is still faulting itself in. */
+	if (sv->lo_fd >= 0 && (r = netns_loopback_up(TAKE_FD(sv->lo_fd))) < 0) {
+		log_errno(r, "bringing up the sandbox's lo");
+		return r;
+	}
 	if ((r = get_filter(sv)) < 0)
 		return r;
 	if ((r = hide_prepare(sb->s, &sb->plan, &sb->hide)) < 0) {
@@ -792,7 +818,7 @@ static int sandbox_start(struct supervisor *sv)
 		log_errno(r, "giving the sandbox sockjail's CPU affinity back");
 		return r;
 	}
-	if (sb->s->net != SJ_NET_HOST) {
+	if (sb->lo_socket_from_child) {
 		int nl = recv_fd(sb->sync[0]);
 		if (nl == -EPIPE)
 			return 0;
@@ -814,9 +840,10 @@ static int sandbox_start(struct supervisor *sv)
 
 int spawn_run(const struct sj_settings *s, char **command)
 {
-	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .root_fd = -1, .sb.sync = { -1, -1 }, .sb.run_dirs_sock = { -1, -1 }, .info.fd = -1,
+	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .root_fd = -1, .own_netns = -1, .lo_fd = -1, .sb.sync = { -1, -1 }, .sb.run_dirs_sock = { -1, -1 }, .info.fd = -1,
 				 .relay = SJ_SDNOTIFY_RELAY_INIT };
 	sigset_t set, old;
+	_cleanup_close_ int netns_fd = -1;
 	int r, status = SJ_EXIT_FAILURE;
 
 	/*
@@ -862,10 +889,19 @@ int spawn_run(const struct sj_settings *s, char **command)
 	 * for "g": by the time the seccomp listener reaches us, a COMMAND as
 	 * quick as true may be gone, and /proc/<pid>/ns with it.
 	 */
-	if ((r = procfs_netns_stat(sv.pidfd, pid, &sv.netns)) < 0) {
-		log_errno(r, "the sandbox's network namespace (/proc/%d/ns/net)", pid);
+	netns_fd = procfs_netns_open(sv.pidfd, pid);
+	if (netns_fd < 0 || fstat(netns_fd, &sv.netns) < 0) {
+		log_errno(netns_fd < 0 ? netns_fd : -errno, "the sandbox's network namespace (/proc/%d/ns/net)", pid);
 		goto out;
 	}
+	/* As root, lo's socket is ours at once: no waiting for the sandbox to make it. */
+	if (sv.own_netns >= 0 && (sv.lo_fd = netns_route_socket_in(netns_fd, sv.own_netns)) < 0) {
+		log_errno(sv.lo_fd, "bringing up the sandbox's lo: a NETLINK_ROUTE socket in its network namespace");
+		goto out;
+	}
+	/* Nothing of ours may keep the netns alive: --net veth's teardown waits for it to go. */
+	close(netns_fd);
+	netns_fd = -1;
 	if ((r = info_fd_prepare(&sv.info, s, pid, sv.sb.sync[0])) < 0) {
 		log_errno(r, "--info-fd: reading the sandbox's namespaces");
 		goto out;
