@@ -778,30 +778,12 @@ static int get_filter(struct supervisor *sv)
 	return r;
 }
 
-/*
- * The handshake's end (handshake.h), while the sandbox's first process
- * faults itself in and mounts: lo up (as root, over the NETLINK_ROUTE
- * socket we made in its netns; rootless, over the one it makes and hands
- * over, which takes it longer, hence last), COMMAND's filter, the host
- * sockets to cover, our CPUs back to the sandbox, then the list and the
- * filter, which it waits for only before it covers the sockets and starts
- * COMMAND. A sandbox that ended before handing its socket over said why
- * itself (or was killed), and serve() reports its status: 0 then too,
- * with nothing logged.
- */
-static int sandbox_start(struct supervisor *sv)
+/* The host sockets to cover (--other-sockets hidden): after clone(), like the filter. */
+static int list_hidden(struct supervisor *sv)
 {
 	struct sj_sandbox *sb = &sv->sb;
-	int r;
-
-	/* Our own socket first: lo then comes up while the sandbox is still faulting itself in. */
-	if (sv->lo_fd >= 0 && (r = netns_loopback_up(TAKE_FD(sv->lo_fd))) < 0) {
-		log_errno(r, "bringing up the sandbox's lo");
-		return r;
-	}
-	if ((r = get_filter(sv)) < 0)
-		return r;
-	if ((r = hide_prepare(sb->s, &sb->plan, &sb->hide)) < 0) {
+	int r = hide_prepare(sb->s, &sb->plan, &sb->hide);
+	if (r < 0) {
 		log_errno(r, "--other-sockets hidden: listing the host's sockets (sock_diag); "
 			     "--other-sockets visible does without");
 		return r;
@@ -814,10 +796,38 @@ static int sandbox_start(struct supervisor *sv)
 			  sb->hide.v[0].path);
 		return -EPERM;
 	}
-	if ((r = handshake_cpus_restore(sv->pid, &sv->cpus)) < 0 && r != -ESRCH) {
-		log_errno(r, "giving the sandbox sockjail's CPU affinity back");
+	return 0;
+}
+
+/* lo up over nl, a NETLINK_ROUTE socket made in the sandbox's netns (taken). */
+static int sandbox_lo_up(int nl)
+{
+	int r = netns_loopback_up(nl);
+	if (r < 0)
+		log_errno(r, "bringing up the sandbox's lo");
+	return r;
+}
+
+/*
+ * The handshake's end (handshake.h), while the sandbox's first process
+ * faults itself in and mounts: lo up over the socket we made in its
+ * netns (root), COMMAND's filter, lo up over the socket the sandbox made
+ * and hands over (rootless: by then it has), the host sockets to cover,
+ * our CPUs back to the sandbox, then the list and the filter, which it
+ * waits for only before it covers the sockets and starts COMMAND. A
+ * sandbox that ended before handing its socket over said why itself (or
+ * was killed), and serve() reports its status: 0 then too, with nothing
+ * logged.
+ */
+static int sandbox_start(struct supervisor *sv)
+{
+	struct sj_sandbox *sb = &sv->sb;
+	int r;
+
+	if (sv->lo_fd >= 0 && (r = sandbox_lo_up(TAKE_FD(sv->lo_fd))) < 0)
 		return r;
-	}
+	if ((r = get_filter(sv)) < 0)
+		return r;
 	if (sb->lo_socket_from_child) {
 		int nl = recv_fd(sb->sync[0]);
 		if (nl == -EPIPE)
@@ -826,10 +836,14 @@ static int sandbox_start(struct supervisor *sv)
 			log_errno(nl, "bringing up the sandbox's lo: receiving its socket");
 			return nl;
 		}
-		if ((r = netns_loopback_up(nl)) < 0) {
-			log_errno(r, "bringing up the sandbox's lo");
+		if ((r = sandbox_lo_up(nl)) < 0)
 			return r;
-		}
+	}
+	if ((r = list_hidden(sv)) < 0)
+		return r;
+	if ((r = handshake_cpus_restore(sv->pid, &sv->cpus)) < 0 && r != -ESRCH) {
+		log_errno(r, "giving the sandbox sockjail's CPU affinity back");
+		return r;
 	}
 	if ((r = handshake_send_start(sb->sync[0], &sb->hide, &sb->filter)) < 0 && r != -EPIPE) {
 		log_errno(r, "starting the sandbox");
