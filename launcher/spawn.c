@@ -852,12 +852,63 @@ static int sandbox_start(struct supervisor *sv)
 	return 0;
 }
 
+/*
+ * Everything between clone() and serve(), while the sandbox's first
+ * process faults itself in (it waits for "g" before it mounts). Returns
+ * 0, or a negative errno once logged.
+ */
+static int sandbox_setup(struct supervisor *sv)
+{
+	const struct sj_settings *s = sv->sb.s;
+	pid_t pid = sv->pid;
+	const char *map_step = "";
+	enum netns_veth_step step;
+	int r;
+
+	/*
+	 * Which netns is the sandbox's, noted while its first process waits
+	 * for "g": by the time the seccomp listener reaches us, a COMMAND as
+	 * quick as true may be gone, and /proc/<pid>/ns with it.
+	 */
+	_cleanup_close_ int netns_fd = procfs_netns_open(sv->pidfd, pid);
+	if (netns_fd < 0 || fstat(netns_fd, &sv->netns) < 0) {
+		r = netns_fd < 0 ? netns_fd : -errno;
+		log_errno(r, "the sandbox's network namespace (/proc/%d/ns/net)", pid);
+		return r;
+	}
+	/* As root, lo's socket is ours at once: no waiting for the sandbox to make it. */
+	if (sv->own_netns >= 0 && (sv->lo_fd = netns_route_socket_in(netns_fd, sv->own_netns)) < 0) {
+		log_errno(sv->lo_fd, "bringing up the sandbox's lo: a NETLINK_ROUTE socket in its network namespace");
+		return sv->lo_fd;
+	}
+	/* Nothing of ours may keep the netns alive: --net veth's teardown waits for it to go. */
+	close(TAKE_FD(netns_fd));
+	if ((r = info_fd_prepare(&sv->info, s, pid, sv->sb.sync[0])) < 0) {
+		log_errno(r, "--info-fd: reading the sandbox's namespaces");
+		return r;
+	}
+	if (sv->sb.userns && (r = write_id_maps(pid, &sv->ids, &sv->sb, &map_step)) < 0) {
+		const char *why = idmap_explain(&sv->caller, map_step, r);
+		log_error("writing the user namespace's %s: %s%s%s", map_step, strerror(-r), why[0] ? ": " : "", why);
+		return r;
+	}
+	/* The child waits for "g" before it mounts: eth0 is ready by then. */
+	if (s->net == SJ_NET_VETH && (r = netns_veth_setup(&sv->veth, pid, &step)) < 0) {
+		log_errno(r, "--net veth %s: %s", sv->veth.host_ifname, netns_veth_step_to_string(step));
+		return r;
+	}
+	if ((r = write_all(sv->sb.sync[0], "g", 1)) < 0) {
+		log_errno(r, "starting the sandbox");
+		return r;
+	}
+	return sandbox_start(sv);
+}
+
 int spawn_run(const struct sj_settings *s, char **command)
 {
 	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .root_fd = -1, .own_netns = -1, .lo_fd = -1, .sb.sync = { -1, -1 }, .sb.run_dirs_sock = { -1, -1 }, .info.fd = -1,
 				 .relay = SJ_SDNOTIFY_RELAY_INIT };
 	sigset_t set, old;
-	_cleanup_close_ int netns_fd = -1;
 	int r, status = SJ_EXIT_FAILURE;
 
 	/*
@@ -898,45 +949,7 @@ int spawn_run(const struct sj_settings *s, char **command)
 	if (sv.sb.run_dirs_sock[1] >= 0)
 		close(sv.sb.run_dirs_sock[1]);
 	sv.sb.run_dirs_sock[1] = -1;
-	/*
-	 * Which netns is the sandbox's, noted while its first process waits
-	 * for "g": by the time the seccomp listener reaches us, a COMMAND as
-	 * quick as true may be gone, and /proc/<pid>/ns with it.
-	 */
-	netns_fd = procfs_netns_open(sv.pidfd, pid);
-	if (netns_fd < 0 || fstat(netns_fd, &sv.netns) < 0) {
-		log_errno(netns_fd < 0 ? netns_fd : -errno, "the sandbox's network namespace (/proc/%d/ns/net)", pid);
-		goto out;
-	}
-	/* As root, lo's socket is ours at once: no waiting for the sandbox to make it. */
-	if (sv.own_netns >= 0 && (sv.lo_fd = netns_route_socket_in(netns_fd, sv.own_netns)) < 0) {
-		log_errno(sv.lo_fd, "bringing up the sandbox's lo: a NETLINK_ROUTE socket in its network namespace");
-		goto out;
-	}
-	/* Nothing of ours may keep the netns alive: --net veth's teardown waits for it to go. */
-	close(netns_fd);
-	netns_fd = -1;
-	if ((r = info_fd_prepare(&sv.info, s, pid, sv.sb.sync[0])) < 0) {
-		log_errno(r, "--info-fd: reading the sandbox's namespaces");
-		goto out;
-	}
-	const char *map_step = "";
-	if (sv.sb.userns && (r = write_id_maps(pid, &sv.ids, &sv.sb, &map_step)) < 0) {
-		const char *why = idmap_explain(&sv.caller, map_step, r);
-		log_error("writing the user namespace's %s: %s%s%s", map_step, strerror(-r), why[0] ? ": " : "", why);
-		goto out;
-	}
-	/* The child waits for "g" before it brings lo up: eth0 is ready by then. */
-	enum netns_veth_step step;
-	if (s->net == SJ_NET_VETH && (r = netns_veth_setup(&sv.veth, pid, &step)) < 0) {
-		log_errno(r, "--net veth %s: %s", sv.veth.host_ifname, netns_veth_step_to_string(step));
-		goto out;
-	}
-	if ((r = write_all(sv.sb.sync[0], "g", 1)) < 0) {
-		log_errno(r, "starting the sandbox");
-		goto out;
-	}
-	if (sandbox_start(&sv) < 0)
+	if (sandbox_setup(&sv) < 0)
 		goto out;
 	if ((r = sdnotify_relay_start(&sv.relay, pid)) < 0) {
 		log_errno(r, "NOTIFY_SOCKET: taking over the relay's socket");
