@@ -10,16 +10,15 @@
  *   supervisor -> sandbox  "g": the id maps (and the veth) are in place
  *   supervisor -> sandbox  "H" messages: the host sockets to cover
  *                          (--other-sockets hidden), none if there are none
- *   supervisor -> sandbox  "F" + COMMAND's seccomp filter: lo is up, and
- *                          COMMAND may start once the sandbox is ready
+ *   supervisor -> sandbox  "S": lo is up, and COMMAND may start once the
+ *                          sandbox has covered those sockets
  *   COMMAND -> supervisor  the seccomp listener (restart_report.h)
  *
- * The filter and the list of sockets are made after clone(), while the new
- * process faults in its address space and mounts, instead of before it.
+ * lo is brought up and the list of sockets made after clone(), while the
+ * new process faults in its address space and mounts, instead of before.
  */
 #pragma once
 
-#include <linux/filter.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <sys/types.h>
@@ -27,18 +26,17 @@
 #include "hide_plan.h"
 
 /*
- * The sockets to cover, in "H" messages, then "F" and the program. Returns
- * 0, or a negative errno (-EPIPE: the sandbox has ended).
+ * The sockets to cover, in "H" messages, then "S". Returns 0, or a
+ * negative errno (-EPIPE: the sandbox has ended).
  */
-int handshake_send_start(int sock, const struct sj_hide_list *hide, const struct sock_fprog *filter);
+int handshake_send_start(int sock, const struct sj_hide_list *hide);
 
 /*
- * The sandbox's side. The program is kept in static storage for the
- * process's life (--restart installs it for every COMMAND); *hide is
- * filled. Returns 0, -EPIPE if the supervisor closed the socket (it said
- * why), -ENOMEM, or -EBADMSG for anything else.
+ * The sandbox's side: fills *hide, returns at "S". Returns 0, -EPIPE if
+ * the supervisor closed the socket (it said why), -ENOMEM, or -EBADMSG
+ * for anything else.
  */
-int handshake_recv_start(int sock, struct sj_hide_list *hide, struct sock_fprog *filter);
+int handshake_recv_start(int sock, struct sj_hide_list *hide);
 
 struct sj_cpu_hint {
 	cpu_set_t cpus; /* sockjail's own affinity, which the sandbox gets back */

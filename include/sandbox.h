@@ -20,8 +20,8 @@ struct sj_sandbox {
 	char **command;
 	char **envp;
 	struct sj_mount_plan plan;
-	struct sj_hide_list hide; /* --other-sockets hidden: covered after the plan */
-	struct sock_fprog filter; /* COMMAND's: built after clone(), sent in the handshake */
+	struct sj_hide_list hide; /* --other-sockets hidden: listed after clone(), covered after the plan */
+	struct sock_fprog filter; /* COMMAND's seccomp program (seccomp_filter_program()) */
 	int landlock_abi;
 
 	bool userns;       /* a new user namespace (rootless, or --userns) */
@@ -86,6 +86,6 @@ struct sj_sandbox {
 
 /*
  * Runs in the cloned child, on its own copy of *sb, which it completes
- * (filter) from the handshake (handshake.h); never returns.
+ * (hide) from the handshake (handshake.h); never returns.
  */
 __attribute__((noreturn)) void child_main(struct sj_sandbox *sb);

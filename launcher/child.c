@@ -378,15 +378,15 @@ void child_main(struct sj_sandbox *sb)
 		die_errno(r, "%s: mounting %s", o->origin, o->dst);
 	}
 	/*
-	 * The host sockets to cover and COMMAND's seccomp filter, which the
-	 * supervisor makes while we mount; lo is up once they arrive (EOF:
-	 * the supervisor could not do one of these, and said why). Before
-	 * anything else is read from it on this socket.
+	 * The host sockets to cover, which the supervisor lists while we
+	 * mount; lo is up once they have all come (EOF: the supervisor could
+	 * not do either, and said why). Before anything else is read from it
+	 * on this socket.
 	 */
-	if ((r = handshake_recv_start(sb->sync[1], &sb->hide, &sb->filter)) == -EPIPE)
+	if ((r = handshake_recv_start(sb->sync[1], &sb->hide)) == -EPIPE)
 		_exit(SJ_EXIT_FAILURE);
 	if (r < 0)
-		die_errno(r, "receiving the sockets to cover and COMMAND's seccomp filter from the supervisor");
+		die_errno(r, "receiving the sockets to cover from the supervisor");
 	/* After the user's mounts, which decide what the sandbox would see. */
 	if ((r = hide_apply(&sb->hide, &failed)) < 0)
 		die_errno(r, "--other-sockets hidden: covering %s",

@@ -16,8 +16,7 @@
 #define HIDE_RECORD_HEAD (sizeof(uint64_t) + sizeof(uint16_t))
 /*
  * The most one "H" message carries: well under the smallest default socket
- * buffer a host is likely to have (one message must fit), and under the
- * program's buffer, which the sandbox receives it into.
+ * buffer a host is likely to have (one message must fit).
  */
 #define HIDE_MESSAGE_MAX 16384
 
@@ -27,7 +26,7 @@ static int send_message(int sock, char tag, const void *payload, size_t len)
 		{ .iov_base = &tag, .iov_len = 1 },
 		{ .iov_base = (void *)payload, .iov_len = len },
 	};
-	struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
+	struct msghdr m = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
 	ssize_t n;
 
 	while ((n = sendmsg(sock, &m, MSG_NOSIGNAL)) < 0 && errno == EINTR)
@@ -63,12 +62,12 @@ static int send_hide(int sock, const struct sj_hide_list *l)
 	return used ? send_message(sock, 'H', buf, used) : 0;
 }
 
-int handshake_send_start(int sock, const struct sj_hide_list *hide, const struct sock_fprog *filter)
+int handshake_send_start(int sock, const struct sj_hide_list *hide)
 {
 	int r = send_hide(sock, hide);
 	if (r < 0)
 		return r;
-	return send_message(sock, 'F', filter->filter, (size_t)filter->len * sizeof(*filter->filter));
+	return send_message(sock, 'S', NULL, 0);
 }
 
 static int parse_hide(const char *p, size_t size, struct sj_hide_list *hide)
@@ -96,17 +95,17 @@ static int parse_hide(const char *p, size_t size, struct sj_hide_list *hide)
 	return 0;
 }
 
-int handshake_recv_start(int sock, struct sj_hide_list *hide, struct sock_fprog *filter)
+int handshake_recv_start(int sock, struct sj_hide_list *hide)
 {
-	/* Zero-filled and untouched until now: only the pages a message fills are faulted in. */
-	static struct sock_filter insns[BPF_MAXINSNS];
+	/* Static, zero-filled and untouched until now: only the pages a message fills are faulted in. */
+	static char buf[HIDE_MESSAGE_MAX];
 	int r;
 
 	for (;;) {
 		char tag = 0;
 		struct iovec iov[] = {
 			{ .iov_base = &tag, .iov_len = 1 },
-			{ .iov_base = insns, .iov_len = sizeof(insns) },
+			{ .iov_base = buf, .iov_len = sizeof(buf) },
 		};
 		struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
 		ssize_t n;
@@ -121,15 +120,11 @@ int handshake_recv_start(int sock, struct sj_hide_list *hide, struct sock_fprog 
 		if (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
 			return -EBADMSG;
 		if (tag == 'H') {
-			if ((r = parse_hide((const char *)insns, size, hide)) < 0)
+			if ((r = parse_hide(buf, size, hide)) < 0)
 				return r;
 			continue;
 		}
-		if (tag != 'F' || size == 0 || size % sizeof(insns[0]) != 0)
-			return -EBADMSG;
-		filter->len = (unsigned short)(size / sizeof(insns[0]));
-		filter->filter = insns;
-		return 0;
+		return tag == 'S' && size == 0 ? 0 : -EBADMSG;
 	}
 }
 

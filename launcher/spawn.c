@@ -4,8 +4,8 @@
  * that can fail because of the settings fails here, before anything is
  * unshared, except what depends on the host's sockets at start-up. After
  * clone(), while the sandbox's first process faults itself in and mounts,
- * it writes the id maps, gets COMMAND's filter and lists the host sockets
- * to cover (handshake.h); then it answers bind() notifications, forwards
+ * it writes the id maps, brings lo up and lists the host sockets to cover
+ * (handshake.h); then it answers bind() notifications, forwards
  * signals, and cleans up on every path. A failure after clone() kills the
  * sandbox before COMMAND starts, with the same one-line error and exit
  * status 125.
@@ -386,6 +386,20 @@ static int open_output(const struct sj_settings *s, int opt, const char *path, c
 	return 0;
 }
 
+/* COMMAND's filter: a copy of the one baked at build time (seccomp_filter.h), unless --learn needs its own. */
+static int get_filter(struct supervisor *sv)
+{
+	const struct sj_settings *s = sv->sb.s;
+	struct sj_filter_opts fo = { .autobind_deny = s->autobind == SJ_AUTOBIND_DENY,
+				     .learn = s->learn != NULL,
+				     .learn_skip_fd = sv->sb.sync_child_fd,
+				     .connect_notify = policy_connect_notified(s) };
+	int r = seccomp_filter_program(&fo, &sv->sb.filter);
+	if (r < 0)
+		log_errno(r, "building the seccomp filter");
+	return r;
+}
+
 static int prepare(struct supervisor *sv, const struct sj_settings *s, char **command)
 {
 	struct sj_sandbox *sb = &sv->sb;
@@ -452,6 +466,8 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	}
 
 	sb->sync_child_fd = 3 + sb->n_inherited + (int)s->listen.n;
+	if ((r = get_filter(sv)) < 0)
+		return r;
 	if ((r = mount_plan_build(s, &sb->plan)) < 0) {
 		log_errno(r, "building the mount plan");
 		return r;
@@ -764,21 +780,7 @@ static void cleanup(struct supervisor *sv)
 		log_errno(r, "--net veth: removing %s", sv->veth.host_ifname);
 }
 
-/* COMMAND's filter: after clone(), while the sandbox's first process mounts. */
-static int get_filter(struct supervisor *sv)
-{
-	const struct sj_settings *s = sv->sb.s;
-	struct sj_filter_opts fo = { .autobind_deny = s->autobind == SJ_AUTOBIND_DENY,
-				     .learn = s->learn != NULL,
-				     .learn_skip_fd = sv->sb.sync_child_fd,
-				     .connect_notify = policy_connect_notified(s) };
-	int r = seccomp_filter_program(&fo, &sv->sb.filter);
-	if (r < 0)
-		log_errno(r, "building the seccomp filter");
-	return r;
-}
-
-/* The host sockets to cover (--other-sockets hidden): after clone(), like the filter. */
+/* The host sockets to cover (--other-sockets hidden): after clone(), while the sandbox mounts. */
 static int list_hidden(struct supervisor *sv)
 {
 	struct sj_sandbox *sb = &sv->sb;
@@ -811,13 +813,12 @@ static int sandbox_lo_up(int nl)
 /*
  * The handshake's end (handshake.h), while the sandbox's first process
  * faults itself in and mounts: lo up over the socket we made in its
- * netns (root), COMMAND's filter, lo up over the socket the sandbox made
- * and hands over (rootless: by then it has), the host sockets to cover,
- * our CPUs back to the sandbox, then the list and the filter, which it
- * waits for only before it covers the sockets and starts COMMAND. A
- * sandbox that ended before handing its socket over said why itself (or
- * was killed), and serve() reports its status: 0 then too, with nothing
- * logged.
+ * netns (root) or over the one it makes and hands over (rootless), the
+ * host sockets to cover, our CPUs back to the sandbox, then the list and
+ * "S", which it waits for only before it covers the sockets and starts
+ * COMMAND. A sandbox that ended before handing its socket over
+ * said why itself (or was killed), and serve() reports its status: 0 then
+ * too, with nothing logged.
  */
 static int sandbox_start(struct supervisor *sv)
 {
@@ -825,8 +826,6 @@ static int sandbox_start(struct supervisor *sv)
 	int r;
 
 	if (sv->lo_fd >= 0 && (r = sandbox_lo_up(TAKE_FD(sv->lo_fd))) < 0)
-		return r;
-	if ((r = get_filter(sv)) < 0)
 		return r;
 	if (sb->lo_socket_from_child) {
 		int nl = recv_fd(sb->sync[0]);
@@ -845,7 +844,7 @@ static int sandbox_start(struct supervisor *sv)
 		log_errno(r, "giving the sandbox sockjail's CPU affinity back");
 		return r;
 	}
-	if ((r = handshake_send_start(sb->sync[0], &sb->hide, &sb->filter)) < 0 && r != -EPIPE) {
+	if ((r = handshake_send_start(sb->sync[0], &sb->hide)) < 0 && r != -EPIPE) {
 		log_errno(r, "starting the sandbox");
 		return r;
 	}

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * The start-up handshake's last messages (handshake.h) over a real
- * SOCK_SEQPACKET pair, as spawn.c makes it: what is sent arrives whole,
- * and whatever else arrives is refused, never half-read.
+ * SOCK_SEQPACKET pair, as spawn.c makes it: the host sockets to cover
+ * arrive whole and in order, then "S"; whatever else arrives is refused,
+ * never half-read.
  */
 #include <errno.h>
-#include <linux/filter.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -43,24 +43,13 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct sock_filter prog[] = {
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 49, 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, 0x7fc00000),
-	BPF_STMT(BPF_RET | BPF_K, 0x7fff0000),
-};
-static const struct sock_fprog fprog = { .len = 4, .filter = prog };
-
-static void test_filter_alone(void **state)
+static void test_nothing_to_cover(void **state)
 {
 	struct pair *p = *state;
 	struct sj_hide_list none = { 0 }, got = { 0 };
-	struct sock_fprog f = { 0 };
 
-	assert_int_equal(handshake_send_start(p->sup, &none, &fprog), 0);
-	assert_int_equal(handshake_recv_start(p->sandbox, &got, &f), 0);
-	assert_int_equal(f.len, 4);
-	assert_memory_equal(f.filter, prog, sizeof(prog));
+	assert_int_equal(handshake_send_start(p->sup, &none), 0);
+	assert_int_equal(handshake_recv_start(p->sandbox, &got), 0);
 	assert_int_equal(got.n, 0);
 }
 
@@ -69,7 +58,6 @@ static void test_many_sockets(void **state)
 {
 	struct pair *p = *state;
 	struct sj_hide_list l = { 0 }, got = { 0 };
-	struct sock_fprog f = { 0 };
 	char path[300];
 	const size_t n = 500;
 
@@ -82,14 +70,13 @@ static void test_many_sockets(void **state)
 		assert_int_equal(hide_list_add(&l, path, 1000 + i), 0);
 		path[200 + i % 50] = 'a';
 	}
-	assert_int_equal(handshake_send_start(p->sup, &l, &fprog), 0);
-	assert_int_equal(handshake_recv_start(p->sandbox, &got, &f), 0);
+	assert_int_equal(handshake_send_start(p->sup, &l), 0);
+	assert_int_equal(handshake_recv_start(p->sandbox, &got), 0);
 	assert_int_equal(got.n, n);
 	for (size_t i = 0; i < n; i++) {
 		assert_string_equal(got.v[i].path, l.v[i].path);
 		assert_int_equal(got.v[i].ino, 1000 + i);
 	}
-	assert_int_equal(f.len, 4);
 	hide_list_free(&l);
 	hide_list_free(&got);
 }
@@ -98,11 +85,10 @@ static void test_eof_is_epipe(void **state)
 {
 	struct pair *p = *state;
 	struct sj_hide_list got = { 0 };
-	struct sock_fprog f = { 0 };
 
 	close(p->sup);
 	p->sup = -1;
-	assert_int_equal(handshake_recv_start(p->sandbox, &got, &f), -EPIPE);
+	assert_int_equal(handshake_recv_start(p->sandbox, &got), -EPIPE);
 }
 
 /* tag, then payload, as one message. */
@@ -117,25 +103,20 @@ static void send_raw(int sock, char tag, const void *payload, size_t len)
 static void expect_refused(struct pair *p, char tag, const void *payload, size_t len)
 {
 	struct sj_hide_list got = { 0 };
-	struct sock_fprog f = { 0 };
 	send_raw(p->sup, tag, payload, len);
-	assert_int_equal(handshake_recv_start(p->sandbox, &got, &f), -EBADMSG);
+	assert_int_equal(handshake_recv_start(p->sandbox, &got), -EBADMSG);
 	hide_list_free(&got);
 }
 
 static void test_bad_tag(void **state)
 {
-	expect_refused(*state, 'n', prog, sizeof(prog));
-}
-
-static void test_filter_not_whole_instructions(void **state)
-{
-	expect_refused(*state, 'F', prog, sizeof(prog) - 3);
-}
-
-static void test_empty_filter(void **state)
-{
 	expect_refused(*state, 'F', "", 0);
+}
+
+/* "S" says only that COMMAND may start: anything it carries is refused. */
+static void test_start_with_payload(void **state)
+{
+	expect_refused(*state, 'S', "x", 1);
 }
 
 static void test_record_cut_short(void **state)
@@ -175,10 +156,9 @@ static void test_unexpected_fd(void **state)
 {
 	struct pair *p = *state;
 	struct sj_hide_list got = { 0 };
-	struct sock_fprog f = { 0 };
-	char c[CMSG_SPACE(sizeof(int))] = { 0 }, tag = 'F';
-	struct iovec iov[] = { { &tag, 1 }, { prog, sizeof(prog) } };
-	struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2, .msg_control = c, .msg_controllen = sizeof(c) };
+	char c[CMSG_SPACE(sizeof(int))] = { 0 }, tag = 'S';
+	struct iovec iov = { &tag, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c, .msg_controllen = sizeof(c) };
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
 	int fd = STDIN_FILENO;
 	cm->cmsg_level = SOL_SOCKET;
@@ -186,18 +166,17 @@ static void test_unexpected_fd(void **state)
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
 	assert_true(sendmsg(p->sup, &m, 0) > 0);
-	assert_int_equal(handshake_recv_start(p->sandbox, &got, &f), -EBADMSG);
+	assert_int_equal(handshake_recv_start(p->sandbox, &got), -EBADMSG);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_filter_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nothing_to_cover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_sockets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eof_is_epipe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_tag, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_filter_not_whole_instructions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_start_with_payload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record_cut_short, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record_with_nul, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_path, setup, teardown),
