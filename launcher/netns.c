@@ -154,7 +154,11 @@ int netns_route_socket_in(int netns_fd, int self)
 		return -errno;
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	e = errno;
-	/* As in rtnl_open_in(): cannot fail in practice, and the caller gives up if it does. */
+	/*
+	 * Cannot fail in practice: we hold the fd and were privileged there a
+	 * moment ago. If it did, the caller gives up (its cleanup uses sockets
+	 * opened before, so nothing goes astray).
+	 */
 	if (setns(self, CLONE_NEWNET) < 0) {
 		e = errno;
 		if (fd >= 0)
@@ -162,6 +166,31 @@ int netns_route_socket_in(int netns_fd, int self)
 		return -e;
 	}
 	return fd < 0 ? -e : fd;
+}
+
+/* libnl's socket over fd, an unbound NETLINK_ROUTE socket (taken: closed on failure). */
+static int rtnl_sock_from_fd(int fd, struct nl_sock **out)
+{
+	_cleanup_nl_sock_ struct nl_sock *sk = nl_socket_alloc();
+	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
+	int r;
+
+	if (!sk) {
+		close(fd);
+		return -ENOMEM;
+	}
+	/* libnl takes a bound socket; the kernel picks the port id. */
+	if (bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	if ((r = nl_socket_set_fd(sk, NETLINK_ROUTE, fd)) < 0) {
+		close(fd);
+		return nl_to_errno(r);
+	}
+	*out = TAKE_PTR(sk);
+	return 0;
 }
 
 /*
@@ -172,29 +201,13 @@ int netns_route_socket_in(int netns_fd, int self)
 static int rtnl_open_in(int netns_fd, struct nl_sock **out)
 {
 	_cleanup_close_ int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	struct nl_sock *sk = NULL;
-	int r;
+	int fd;
 
 	if (self < 0)
 		return -errno;
-	if (setns(netns_fd, CLONE_NEWNET) < 0)
-		return -errno;
-	r = rtnl_open(&sk);
-	/*
-	 * Cannot fail in practice: we hold the fd and were privileged there a
-	 * moment ago. If it did, the caller gives up, and its cleanup uses a
-	 * socket it opened on the host before, so nothing goes astray.
-	 */
-	if (setns(self, CLONE_NEWNET) < 0) {
-		r = -errno;
-		if (sk)
-			nl_socket_free(sk);
-		return r;
-	}
-	if (r < 0)
-		return r;
-	*out = sk;
-	return 0;
+	if ((fd = netns_route_socket_in(netns_fd, self)) < 0)
+		return fd;
+	return rtnl_sock_from_fd(fd, out);
 }
 
 static int link_get(struct nl_sock *sk, int ifindex, const char *name, struct rtnl_link **out)
@@ -224,25 +237,16 @@ static int link_set_up(struct nl_sock *sk, struct rtnl_link *link)
  */
 int netns_loopback_up(int fd)
 {
-	_cleanup_nl_sock_ struct nl_sock *sk = nl_socket_alloc();
+	_cleanup_nl_sock_ struct nl_sock *sk = NULL;
 	_cleanup_link_ struct rtnl_link *lo = rtnl_link_alloc();
-	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
 	int r;
 
-	if (!sk || !lo) {
+	if (!lo) {
 		close(fd);
 		return -ENOMEM;
 	}
-	/* libnl takes a bound socket; the kernel picks the port id. */
-	if (bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0) {
-		r = -errno;
-		close(fd);
+	if ((r = rtnl_sock_from_fd(fd, &sk)) < 0)
 		return r;
-	}
-	if ((r = nl_socket_set_fd(sk, NETLINK_ROUTE, fd)) < 0) {
-		close(fd);
-		return nl_to_errno(r);
-	}
 	/* The kernel gives every namespace's loopback index 1 (LOOPBACK_IFINDEX). */
 	rtnl_link_set_ifindex(lo, 1);
 	rtnl_link_set_name(lo, "lo");

@@ -813,11 +813,10 @@ static int sandbox_lo_up(int nl)
 /*
  * The handshake's end (handshake.h), while the sandbox's first process
  * faults itself in and mounts: lo up over the socket we made in its
- * netns (root) or over the one it makes and hands over (rootless, once
- * we have listed the host sockets to cover meanwhile), the host sockets
- * to cover (root), our CPUs back to the sandbox, then the list and
- * "S", which it waits for only before it covers the sockets and starts
- * COMMAND. A sandbox that ended before handing its socket over
+ * netns (root), the host sockets to cover, lo up over the socket the
+ * sandbox made and hands over (rootless), our CPUs back to the sandbox,
+ * then the list and "S", which it waits for only before it covers the
+ * sockets and starts COMMAND. A sandbox that ended before handing its socket over
  * said why itself (or was killed), and serve() reports its status: 0 then
  * too, with nothing logged.
  */
@@ -829,7 +828,7 @@ static int sandbox_start(struct supervisor *sv)
 	if (sv->lo_fd >= 0 && (r = sandbox_lo_up(TAKE_FD(sv->lo_fd))) < 0)
 		return r;
 	/* Rootless, the listing fills the time the sandbox takes to make its socket. */
-	if (sb->lo_socket_from_child && (r = list_hidden(sv)) < 0)
+	if ((r = list_hidden(sv)) < 0)
 		return r;
 	if (sb->lo_socket_from_child) {
 		int nl = recv_fd(sb->sync[0]);
@@ -842,8 +841,6 @@ static int sandbox_start(struct supervisor *sv)
 		if ((r = sandbox_lo_up(nl)) < 0)
 			return r;
 	}
-	if (!sb->lo_socket_from_child && (r = list_hidden(sv)) < 0)
-		return r;
 	if ((r = handshake_cpus_restore(sv->pid, &sv->cpus)) < 0 && r != -ESRCH) {
 		log_errno(r, "giving the sandbox sockjail's CPU affinity back");
 		return r;
