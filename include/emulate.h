@@ -37,6 +37,7 @@ struct sj_emulate_target {
 	gid_t host_groups[64];
 	size_t n_host_groups;
 	bool groups_match; /* the executor's: its own groups are host_groups */
+	bool groups_set;   /* the executor's: it set them to host_groups */
 	uint64_t cap_eff, cap_prm, cap_inh;
 	mode_t umask;
 };
@@ -54,7 +55,17 @@ int emulate_parse_status(const char *text, struct sj_emulate_target *t);
  */
 int emulate_translate_ids(const char *uid_map, const char *gid_map, struct sj_emulate_target *t);
 
-/* Open the fds and read the status of thread tid. */
+/*
+ * Thread tid's root, cwd and user and mount namespaces, as fds in t. The
+ * caller must make sure tid still named its target after the opens (the
+ * seccomp notification's ID_VALID, or the liveness of its pidfd).
+ */
+int emulate_target_fds(pid_t tid, struct sj_emulate_target *t);
+
+/* Thread tid's ids, groups, capabilities and umask, translated (emulate_translate_ids()). Same caveat. */
+int emulate_target_ids(pid_t tid, struct sj_emulate_target *t);
+
+/* Both. */
 int emulate_target_open(pid_t tid, struct sj_emulate_target *t);
 void emulate_target_close(struct sj_emulate_target *t);
 
@@ -77,23 +88,44 @@ struct sj_emulate_config {
 };
 
 /*
- * The executor zygote: a process the supervisor forks once (lazily, on the
- * first executor request), connected by a SOCK_SEQPACKET socketpair whose
- * supervisor end is returned in *fd. For each request it vfork()s one
- * executor, waits for it and answers; so only the zygote ever waits for a
- * slow bind (a lookup on a dead FUSE or NFS mount), never the supervisor.
- * Requests are served one at a time: later ones queue behind a stuck one.
- * The zygote exits when *fd is closed, or with the supervisor.
+ * The executor zygote as the supervisor holds it. Answers come on either
+ * socket: answer_fd gets the executor's own, sent before it exits (so the
+ * target runs on while the executor's exit and the zygote's wake-up are
+ * still under way); fd gets the zygote's, for a request no executor
+ * answered. Only fd tells of the zygote's end (EOF): an executor stuck in
+ * a lookup holds a copy of answer_fd, never of fd.
  */
-int emulate_zygote_start(const struct sj_emulate_config *cfg, pid_t *pid, int *fd);
+struct sj_zygote {
+	pid_t pid; /* 0: none */
+	int fd;	   /* requests out, the zygote's answers in */
+	int answer_fd;
+};
 
-/* Close *fd, SIGKILL and reap *pid (either may be unset: -1, 0). */
-void emulate_zygote_stop(pid_t *pid, int *fd);
+/*
+ * The executor zygote: a process the supervisor forks once (lazily, on the
+ * first executor request), connected by two SOCK_SEQPACKET socketpairs
+ * (struct sj_zygote). For each request it vfork()s one executor and waits
+ * for it; so only the zygote ever waits for a slow bind (a lookup on a
+ * dead FUSE or NFS mount), never the supervisor. Requests are served one
+ * at a time: later ones queue behind a stuck one. The zygote exits when
+ * z->fd is closed, or with the supervisor.
+ */
+int emulate_zygote_start(const struct sj_emulate_config *cfg, struct sj_zygote *z);
+
+/* Close z's sockets, SIGKILL and reap it (any part may be unset: -1, 0). */
+void emulate_zygote_stop(struct sj_zygote *z);
 
 /* One bind for the zygote to perform. */
 struct sj_emulate_request {
 	uint64_t id;
+	/*
+	 * NULL: the executor opens the target's fds itself, from tid (checked
+	 * with pidfd, a pidfd of that thread), and reads its ids, which
+	 * follow in emulate_send_target() (read here meanwhile).
+	 */
 	const struct sj_emulate_target *t;
+	pid_t tid;
+	int pidfd;
 	int sock;
 	const void *addr;
 	int addrlen;
@@ -124,7 +156,17 @@ struct sj_emulate_request {
 int emulate_send(int fd, const struct sj_emulate_request *rq);
 
 /*
- * Read one answer without blocking: 1 with *id and *res set, 0 when none is
- * waiting, -EPIPE (or another negative errno) when the zygote is gone.
+ * The ids of the target of the request just sent without one (rq->t
+ * NULL; its fd fields are not used), or NULL when they could not be read:
+ * the executor then refuses the request. Never blocks. 0, or a negative
+ * errno: then the zygote's executor waits for a target that will not
+ * come, and the caller must stop the zygote.
+ */
+int emulate_send_target(int fd, uint64_t id, const struct sj_emulate_target *t);
+
+/*
+ * Read one answer from fd (either of struct sj_zygote's) without
+ * blocking: 1 with *id and *res set, 0 when none is waiting, -EPIPE (or
+ * another negative errno) at EOF: the zygote is gone.
  */
 int emulate_recv(int fd, uint64_t *id, struct sj_emulate_result *res);

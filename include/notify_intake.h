@@ -14,6 +14,9 @@
  */
 int notify_intake(struct sj_notify *n, const struct seccomp_notif *req, struct sj_call *c);
 
+/* The pidfd kept for thread tid (ours: not to be closed), or -1. */
+int notify_intake_pidfd(struct sj_notify *n, pid_t tid);
+
 /* Close the pidfds kept for the threads that called (notify_free()). */
 void notify_intake_forget(struct sj_notify *n);
 

@@ -43,6 +43,8 @@ struct pending {
 	char address[SJ_ESCAPED_MAX + 16];
 	char rule[SJ_ESCAPED_MAX + 32];
 	bool sent;
+	/* Sent, but its target could not be read (ESRCH: it is gone): refused when answered. */
+	int target_err;
 	/* Until sent: what the request needs (sock and rulesets are ours to close). */
 	pid_t tid;
 	int sock;
@@ -84,8 +86,7 @@ struct sj_notify {
 	 * stuck in a lookup holds up the later executor binds (only those):
 	 * the supervisor never waits for it.
 	 */
-	pid_t zygote;
-	int zygote_fd;
+	struct sj_zygote zygote;
 	/* --net host: the abstract names the gate let the sandbox bind (escaped), its "own". */
 	struct sj_strv own_names;
 };

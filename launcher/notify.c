@@ -64,7 +64,8 @@ int notify_new(const struct sj_notify_config *cfg, int listener, struct sj_notif
 	}
 	n->cfg = *cfg;
 	n->listener = listener;
-	n->zygote_fd = -1;
+	n->zygote.fd = -1;
+	n->zygote.answer_fd = -1;
 	n->pidfd_thread = true;
 	for (size_t i = 0; i < SJ_PIDFD_SLOTS; i++)
 		n->pidfds[i].fd = -1;
@@ -117,7 +118,7 @@ void notify_free(struct sj_notify *n)
 	if (!n)
 		return;
 	/* Pending binds stay unanswered: closing the listener fails them (ENOSYS). */
-	emulate_zygote_stop(&n->zygote, &n->zygote_fd);
+	emulate_zygote_stop(&n->zygote);
 	for (size_t i = 0; i < n->n_pending; i++) {
 		pending_release(&n->pending[i]);
 		if (n->pending[i].bridge && n->pending[i].bridged >= 0)
@@ -144,8 +145,10 @@ size_t notify_pollfds(struct sj_notify *n, struct pollfd *pfds, size_t max)
 	/* Always: what waits for the executor waits in our queue, not the kernel's. */
 	if (max > 0)
 		pfds[k++] = (struct pollfd){ .fd = n->listener, .events = POLLIN };
-	if (n->zygote_fd >= 0 && k < max)
-		pfds[k++] = (struct pollfd){ .fd = n->zygote_fd, .events = POLLIN };
+	if (n->zygote.answer_fd >= 0 && k < max)
+		pfds[k++] = (struct pollfd){ .fd = n->zygote.answer_fd, .events = POLLIN };
+	if (n->zygote.fd >= 0 && k < max)
+		pfds[k++] = (struct pollfd){ .fd = n->zygote.fd, .events = POLLIN };
 	return k;
 }
 
@@ -457,24 +460,35 @@ static int handle(struct sj_notify *n)
 	return handle_bind(n, req);
 }
 
+/* Did poll() report anything for fd? */
+static bool polled(const struct pollfd *pfds, size_t npfds, int fd)
+{
+	for (size_t k = 0; k < npfds; k++)
+		if (pfds[k].fd == fd)
+			return pfds[k].revents != 0;
+	return false;
+}
+
 int notify_dispatch(struct sj_notify *n, const struct pollfd *pfds, size_t npfds)
 {
 	int ret = 0;
 	/*
-	 * The zygote's answers first, while its fd is still the one polled
-	 * (handle() may start a new zygote, which could get the same number).
+	 * The zygote's answers first, while its fds are still the ones polled
+	 * (handle() may start a new zygote, which could get the same numbers).
+	 * One answer per wakeup (poll() reports the next): a recv() that found
+	 * none would run after our answer, while the target it woke waits on
+	 * our CPU. The executors' own answers before the zygote's socket: at
+	 * its EOF, a bind an executor already answered is not failed as lost.
 	 */
-	for (size_t k = 0; k < npfds; k++) {
-		if (n->zygote_fd < 0 || pfds[k].fd != n->zygote_fd || !pfds[k].revents)
+	const int zfds[] = { n->zygote.answer_fd, n->zygote.fd };
+	for (size_t i = 0; i < ARRAY_SIZE(zfds); i++) {
+		if (zfds[i] < 0 || !polled(pfds, npfds, zfds[i]))
 			continue;
-		/*
-		 * One answer per wakeup (poll() reports the next): a recv() that
-		 * found none would run after our answer, while the target it
-		 * woke waits on our CPU.
-		 */
 		uint64_t id;
 		struct sj_emulate_result res;
-		int r = emulate_recv(n->zygote_fd, &id, &res);
+		int r = emulate_recv(zfds[i], &id, &res);
+		if (r == 0)
+			continue;
 		if (r < 0 && perform_executor_lost(n))
 			ret = 1;
 		else if (r > 0 && perform_executor_done(n, id, res))

@@ -102,6 +102,12 @@ void notify_intake_forget(struct sj_notify *n)
 		pidfd_slot_clear(&n->pidfds[i]);
 }
 
+int notify_intake_pidfd(struct sj_notify *n, pid_t tid)
+{
+	const struct sj_pidfd_slot *slot = pidfd_slot(n, tid);
+	return slot->fd >= 0 && slot->tid == tid ? slot->fd : -1;
+}
+
 /* A new pidfd of the calling thread, checked to be the caller's (ID_VALID after opening it). */
 static int open_caller_pidfd(struct sj_notify *n, const struct sj_call *c)
 {

@@ -18,6 +18,7 @@
 
 #include "cleanup.h"
 #include "log.h"
+#include "notify_intake.h"
 #include "procfs.h"
 #include "util.h"
 
@@ -187,6 +188,16 @@ static bool finish_pending(struct sj_notify *n, size_t i, struct sj_emulate_resu
 {
 	bool kill_sandbox = false;
 	struct pending *p = &n->pending[i];
+	if (p->target_err) {
+		/* Refused for want of its target (send_one()): answered as if never sent, and not recorded. */
+		if (p->target_err != -ESRCH)
+			respond(n, p->id, -EPERM);
+		pending_release(p);
+		pending_release_bridged(p);
+		pending_remove(n->pending, &n->n_pending, i);
+		n->n_sent--;
+		return false;
+	}
 	if (res.denied) {
 		p->ev.verdict = SJ_VERDICT_DENY;
 		kill_sandbox = n->cfg.s->on_deny == SJ_ON_DENY_KILL;
@@ -220,7 +231,7 @@ static bool finish_pending(struct sj_notify *n, size_t i, struct sj_emulate_resu
 static bool zygote_lost(struct sj_notify *n)
 {
 	bool kill_sandbox = false;
-	emulate_zygote_stop(&n->zygote, &n->zygote_fd);
+	emulate_zygote_stop(&n->zygote);
 	while (n->n_sent > 0)
 		if (finish_pending(n, n->n_sent - 1, (struct sj_emulate_result){ .err = -EPERM }))
 			kill_sandbox = true;
@@ -228,22 +239,32 @@ static bool zygote_lost(struct sj_notify *n)
 }
 
 /*
- * Hand p to the zygote, starting one if there is none. The target's
- * identity is read now, not when it was queued: it is still blocked in
- * bind(), so its ids, groups and capabilities are the ones it called with.
- * 0, -EAGAIN (the zygote's queue is full: keep it in ours), -EPIPE or
- * -ECONNRESET (the zygote died), or another negative errno (refuse it).
+ * The target's identity, read when its request goes to the zygote, not
+ * when it was queued: it is still blocked in bind(), so its ids, groups
+ * and capabilities are the ones it called with. -ESRCH: it is gone.
+ * Without its fds (with_fds false) when the executor opens them.
+ */
+static int read_target(struct sj_notify *n, const struct pending *p, struct sj_emulate_target *t, bool with_fds)
+{
+	int r = with_fds ? emulate_target_open(p->tid, t) : emulate_target_ids(p->tid, t);
+	if (r < 0)
+		return r;
+	if (!id_valid(n, p->id)) {
+		if (with_fds)
+			emulate_target_close(t);
+		return -ESRCH;
+	}
+	return 0;
+}
+
+/*
+ * Hand p to the zygote, starting one if there is none. 0, -EAGAIN (the
+ * zygote's queue is full: keep it in ours), -EPIPE or -ECONNRESET (the
+ * zygote died), or another negative errno (refuse it).
  */
 static int send_one(struct sj_notify *n, struct pending *p)
 {
 	struct sj_emulate_target t;
-	int r = emulate_target_open(p->tid, &t);
-	if (r < 0)
-		return r;
-	if (!id_valid(n, p->id)) {
-		emulate_target_close(&t);
-		return -ESRCH;
-	}
 	struct sj_emulate_request rq = { .id = p->id,
 					 .t = &t,
 					 .sock = p->sock,
@@ -253,17 +274,45 @@ static int send_one(struct sj_notify *n, struct pending *p)
 					 .rulesets = p->rulesets,
 					 .n_rulesets = p->n_rulesets,
 					 .connect = p->bridge };
-	if (n->zygote_fd < 0) {
+	int r = 0;
+	p->target_err = 0;
+	if (n->zygote.fd < 0) {
 		struct sj_emulate_config zc = { .landlock_abi = n->cfg.landlock_abi,
 						.run_dir_fds = n->cfg.run_dir_fds,
 						.n_run_dirs = n->cfg.n_run_dirs };
-		r = emulate_zygote_start(&zc, &n->zygote, &n->zygote_fd);
+		if ((r = emulate_zygote_start(&zc, &n->zygote)) < 0)
+			return r;
 	}
-	if (r == 0)
-		r = emulate_send(n->zygote_fd, &rq);
-	/* The zygote has its own copies now (in flight, or received). */
-	emulate_target_close(&t);
-	return r;
+	rq.pidfd = notify_intake_pidfd(n, p->tid);
+	if (n->n_sent > 0 || rq.pidfd < 0) {
+		/* Behind others, one message: a target on its own could find the queue full. */
+		if ((r = read_target(n, p, &t, true)) < 0)
+			return r;
+		r = emulate_send(n->zygote.fd, &rq);
+		/* The zygote has its own copies now (in flight, or received). */
+		emulate_target_close(&t);
+		return r;
+	}
+	/*
+	 * Nothing else in flight: the request first, with the target's
+	 * thread. The executor, which waits for it, opens the target's fds
+	 * while we read its ids and send them after (on the bench VM, each
+	 * half takes ~15 us). Ids that cannot be read make the executor
+	 * refuse, and its answer is dealt with as if the request had never
+	 * gone (finish_pending()).
+	 */
+	rq.t = NULL;
+	rq.tid = p->tid;
+	if ((r = emulate_send(n->zygote.fd, &rq)) < 0)
+		return r;
+	p->target_err = read_target(n, p, &t, false);
+	r = emulate_send_target(n->zygote.fd, p->id, p->target_err ? NULL : &t);
+	if (r < 0) {
+		/* Its executor would wait for the target for ever: this zygote is done for. */
+		emulate_zygote_stop(&n->zygote);
+		return -EPIPE;
+	}
+	return 0;
 }
 
 int perform_executor_pump(struct sj_notify *n)

@@ -108,6 +108,40 @@ PY
 # run-dir through a symlink), then the symlink is swapped to point outside
 # before it binds. Landlock, applied after the check, still confines the
 # bind to the run-dir: EACCES, and nothing appears outside.
+# An executor killed while it takes a request off the zygote's socket:
+# the request is neither lost nor answered twice. Killed before it took
+# it, the next executor does and binds; killed after, the zygote answers
+# EPERM for it (fail closed) and nothing is bound.
+t_fault_executor_killed_taking_a_request() {
+	require_fault_build
+	require_helpers bindun
+	local f=$SJ_TMP/fault d=$SJ_TMP/binds point sjpid zy ex p
+	mkdir -p "$f" "$d"
+	for point in executor-taking executor-took; do
+		rm -f "$f"/*
+		touch "$f/$point.arm"
+		SJ_FAULT_DIR="$f" "$SOCKJAIL_FAULT" -q -- "$H/bindun" "$d/$point.sock" >"$d/$point.out" 2>&1 &
+		sjpid=$!
+		sj_bg+=($sjpid)
+		wait_until 20 test -e "$f/$point.reached"
+		zy=
+		for p in $(cat /proc/$sjpid/task/*/children); do
+			[ "$(cat /proc/$p/comm)" = sockjail-init ] || zy=$p
+		done
+		[ -n "$zy" ] || fail "$point: no zygote among the children of $sjpid"
+		read -r ex _ <<<"$(cat /proc/$zy/task/*/children)"
+		[ -n "$ex" ] || fail "$point: no executor under the zygote $zy"
+		kill -KILL "$ex"
+		wait "$sjpid"
+		echo "rc=$?" >>"$d/$point.out"
+	done
+	expect_eq "$(cat "$d/executor-taking.out")" "OK bound $d/executor-taking.sock"$'\n'"rc=0" \
+		"killed before taking it: the next executor binds"
+	[ -S "$d/executor-taking.sock" ] || fail "killed before taking it: no socket"
+	expect_eq "$(cat "$d/executor-took.out")" "ERR bind EPERM"$'\n'"rc=1" "killed after taking it: refused"
+	[ ! -e "$d/executor-took.sock" ] || fail "killed after taking it: a socket was bound all the same"
+}
+
 t_fault_symlink_swapped_after_check() {
 	require_fault_build
 	require_helpers bindun

@@ -29,7 +29,9 @@ t_executor_supplementary_groups() {
 
 # The supervisor's children while a sandbox that made a pathname bind
 # (which starts the zygote) holds: the zygote is the one not named
-# sockjail-init. (No --run-dir: nothing the zygote may keep besides its socket.)
+# sockjail-init. (No --run-dir: nothing the zygote may keep besides its
+# two sockets.) Its child, the executor waiting for the next request,
+# holds the same two and nothing of the request before.
 t_zygote_holds_only_its_socket() {
 	require_root_mode
 	require_helpers bindun
@@ -49,9 +51,12 @@ t_zygote_holds_only_its_socket() {
 	[ -n "$zy" ] || fail "no zygote among the children of $sjpid"
 	# Control: the supervisor it was forked from holds more (the listener, the zygote's other end...).
 	[ "$(ls /proc/$sjpid/fd | wc -l)" -gt 3 ] || fail "control: the supervisor holds $(ls /proc/$sjpid/fd | wc -l) fds"
-	local fds
+	local fds ex
 	fds=$(for i in /proc/$zy/fd/*; do readlink "$i"; done)
-	expect_match "$fds" '^socket:\[[0-9]+\]$' "the zygote's only fd"
+	expect_match "$fds" '^socket:\[[0-9]+\]'$'\n''socket:\[[0-9]+\]$' "the zygote's fds"
+	read -r ex _ <<<"$(cat /proc/$zy/task/*/children)"
+	[ -n "$ex" ] || fail "no executor waiting under the zygote $zy"
+	expect_eq "$(for i in /proc/$ex/fd/*; do readlink "$i"; done)" "$fds" "the waiting executor's fds"
 	touch "$d/go"
 	wait "$sjpid"
 	expect_eq "$?" 0 "sockjail's status"

@@ -1,7 +1,7 @@
 # invariant: under --pathname-bind run-dirs the executor restricts itself
 # invariant: with Landlock after the path check, so a symlink swapped after
 # invariant: the check cannot move the socket out of the run-dir.
-# file: launcher/emulate.c
+# file: launcher/executor.c
 # tests: 22-gate-guard.sh:t_fault_symlink_swapped_after_check
 # modes: root
 # (Two anchors: the executor before and after it checked run-dirs on inodes.)

@@ -1,6 +1,6 @@
 # invariant: the executor zygote closes every fd but its own (close_range):
 # invariant: it must not keep the seccomp listener or the caller's fds.
-# file: launcher/emulate.c
+# file: launcher/executor.c
 # tests: 23-gate-root-guard.sh:t_zygote_holds_only_its_socket
 # modes: root
 # (Two anchors: the zygote before and after it kept the run-dirs' fds.)
