@@ -177,20 +177,13 @@ static volatile int zy_stop;
 
 /* Per request: what the executor needs besides the target. */
 struct zy_job {
-	int sock;
-	const void *addr;
-	int addrlen;
-	bool check_run_dirs;
-	const int *rulesets;
-	size_t n_rulesets;
+	/*
+	 * As the supervisor sent it: r.t is NULL when the target follows
+	 * (take_target()); r's fds are the executor's copies.
+	 */
+	struct sj_emulate_request r;
 	int zygote_fd;
 	pid_t zygote;
-	bool connect; /* --abstract-bridge: connect sock to addr, as the target, in our netns */
-	uint64_t id;
-	/* Open the target's fds from tid (checked with pidfd), then read its ids from zygote_fd. */
-	bool target_follows;
-	pid_t tid;
-	int pidfd;
 };
 
 /*
@@ -206,13 +199,13 @@ static int take_target(const struct zy_job *j, struct sj_emulate_target *t)
 	int fds[1];
 	size_t nfds;
 	bool cut;
-	int r = emulate_target_fds(j->tid, t);
+	int r = emulate_target_fds(j->r.tid, t);
 	if (r < 0)
 		return r;
-	if (sys_pidfd_send_signal(j->pidfd, 0) < 0)
+	if (sys_pidfd_send_signal(j->r.pidfd, 0) < 0)
 		return -ESRCH;
 	ssize_t n = zy_recv(j->zygote_fd, &m, sizeof(m), fds, ARRAY_SIZE(fds), &nfds, &cut);
-	if (n != (ssize_t)sizeof(m) || cut || nfds || m.id != j->id || !m.valid ||
+	if (n != (ssize_t)sizeof(m) || cut || nfds || m.id != j->r.id || !m.valid ||
 	    m.t.n_groups > ARRAY_SIZE(m.t.groups) || m.t.n_host_groups > ARRAY_SIZE(m.t.host_groups))
 		return -EPERM;
 	m.t.root_fd = t->root_fd;
@@ -295,7 +288,7 @@ static struct sj_emulate_result perform(struct sj_emulate_target *t, const struc
 	struct sj_emulate_result res = { .err = -EPERM };
 	int r;
 
-	if (j->target_follows && (r = take_target(j, t)) < 0)
+	if (!j->r.t && (r = take_target(j, t)) < 0)
 		return (struct sj_emulate_result){ .err = -EPERM };
 	/*
 	 * Our own copy of the zygote's socket: held by an executor stuck in a
@@ -315,7 +308,7 @@ static struct sj_emulate_result perform(struct sj_emulate_target *t, const struc
 	bool own_userns = same_ns_as(t->userns_fd, &zy_userns);
 	if (!own_userns && setns(t->userns_fd, CLONE_NEWUSER) < 0)
 		goto fail_errno;
-	if (j->connect) {
+	if (j->r.connect) {
 		/*
 		 * The bridge: only the ids, groups and capabilities are the
 		 * target's (the server's SO_PEERCRED and its own checks see
@@ -326,7 +319,7 @@ static struct sj_emulate_result perform(struct sj_emulate_target *t, const struc
 			return (struct sj_emulate_result){ .err = r };
 		if (!tied_to_zygote(j->zygote))
 			return res;
-		res.err = connect(j->sock, j->addr, (socklen_t)j->addrlen) < 0 ? -errno : 0;
+		res.err = connect(j->r.sock, j->r.addr, (socklen_t)j->r.addrlen) < 0 ? -errno : 0;
 		return res;
 	}
 	/*
@@ -347,8 +340,8 @@ static struct sj_emulate_result perform(struct sj_emulate_target *t, const struc
 		goto fail_errno;
 	if (fchdir(t->cwd_fd) < 0)
 		goto fail_errno;
-	if (j->check_run_dirs) {
-		_cleanup_close_ int dir = open_socket_dir(j->addr, j->addrlen);
+	if (j->r.check_run_dirs) {
+		_cleanup_close_ int dir = open_socket_dir(j->r.addr, j->r.addrlen);
 		if (dir < 0 || !beneath_run_dir(dir, zy_run_st, zy_cfg.n_run_dirs)) {
 			res.denied = true;
 			return res;
@@ -357,22 +350,22 @@ static struct sj_emulate_result perform(struct sj_emulate_target *t, const struc
 	}
 	if ((r = become_target(t, own_userns)) < 0)
 		return (struct sj_emulate_result){ .err = r };
-	if (j->check_run_dirs || j->n_rulesets > 0) {
+	if (j->r.check_run_dirs || j->r.n_rulesets > 0) {
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			return res;
 		/* The rule in the kernel, on the same inodes: a symlink swapped in now cannot move the socket. */
-		if (j->check_run_dirs &&
+		if (j->r.check_run_dirs &&
 		    landlock_restrict_make_sock(zy_cfg.landlock_abi, zy_cfg.run_dir_fds, zy_cfg.n_run_dirs) < 0)
 			return res;
 		/* The target's own restrictions, as it applied them. */
-		for (size_t i = 0; i < j->n_rulesets; i++)
-			if (landlock_restrict_with(j->rulesets[i]) < 0)
+		for (size_t i = 0; i < j->r.n_rulesets; i++)
+			if (landlock_restrict_with(j->r.rulesets[i]) < 0)
 				return res;
 	}
 	/* The id changes cleared PDEATHSIG: set it again, and check the zygote did not go meanwhile. */
 	if (!tied_to_zygote(j->zygote))
 		return res;
-	res.err = bind(j->sock, j->addr, (socklen_t)j->addrlen) < 0 ? -errno : 0;
+	res.err = bind(j->r.sock, j->r.addr, (socklen_t)j->r.addrlen) < 0 ? -errno : 0;
 	return res;
 fail_errno:
 	return (struct sj_emulate_result){ .err = -errno };
@@ -446,19 +439,19 @@ static struct sj_emulate_result serve(const struct zy_request *rq, const int *fd
 		t.userns_fd = fds[ZY_USERNS];
 		t.mntns_fd = fds[ZY_MNTNS];
 	}
-	struct zy_job j = { .sock = fds[ZY_SOCK],
-			    .addr = rq->addr,
-			    .addrlen = rq->addrlen,
-			    .check_run_dirs = rq->check_run_dirs,
-			    .rulesets = fds + 1 + n_target_fds,
-			    .n_rulesets = rq->n_rulesets,
+	struct zy_job j = { .r = { .id = rq->id,
+				   .t = rq->target_follows ? NULL : &t,
+				   .tid = rq->tid,
+				   .pidfd = rq->target_follows ? fds[ZY_PIDFD] : -1,
+				   .sock = fds[ZY_SOCK],
+				   .addr = rq->addr,
+				   .addrlen = rq->addrlen,
+				   .check_run_dirs = rq->check_run_dirs,
+				   .rulesets = fds + 1 + n_target_fds,
+				   .n_rulesets = rq->n_rulesets,
+				   .connect = rq->connect },
 			    .zygote_fd = fd,
-			    .zygote = zygote,
-			    .connect = rq->connect,
-			    .id = rq->id,
-			    .target_follows = rq->target_follows,
-			    .tid = rq->tid,
-			    .pidfd = rq->target_follows ? fds[ZY_PIDFD] : -1 };
+			    .zygote = zygote };
 	return perform(&t, &j);
 }
 
