@@ -3,7 +3,8 @@
  * The messages between the supervisor, the executor zygote and its
  * executors (emulate.c), over the SOCK_SEQPACKET pairs of struct
  * sj_zygote: a request, the target's identity when it follows the
- * request on its own, and an answer. fds travel as SCM_RIGHTS.
+ * request on its own, and an answer. fds travel as SCM_RIGHTS
+ * (send_msg_fds(), recv_msg_fds()).
  */
 #pragma once
 
@@ -47,19 +48,8 @@ struct zy_target {
 	struct sj_emulate_target t; /* its fd fields are not used */
 };
 
-/* One answer, executor or zygote → supervisor. */
+/* One answer, executor or zygote → supervisor (no fds). */
 struct zy_answer {
 	uint64_t id;
 	struct sj_emulate_result res;
 };
-
-/* sendmsg() buf with fds, never waiting. 0, or a negative errno (-EIO: cut short). */
-int zy_send(int sock, const void *buf, size_t len, const int *fds, size_t nfds);
-
-/*
- * recvmsg() one message into buf and its fds (close-on-exec) into
- * fds[0..*nfds); those beyond max are closed. Returns the message's
- * length (0: EOF) or a negative errno; *cut when the message, its fds or
- * its control data did not all fit.
- */
-ssize_t zy_recv(int sock, void *buf, size_t len, int *fds, size_t max, size_t *nfds, bool *cut);

@@ -28,8 +28,12 @@ int recv_fd(int sock);
 #define SJ_FDS_PER_MESSAGE 64
 int send_fds(int sock, char tag, const int *fds, size_t n);
 int recv_fds(int sock, char *tag, int *fds, size_t max, pid_t *pid);
-/* The one sender of the above: payload (len bytes) with fds[0..n), 1 <= n <= SJ_FDS_PER_MESSAGE. */
-int send_msg_fds(int sock, const void *payload, size_t len, const int *fds, size_t n);
+/*
+ * The one sender of the above: payload (len bytes) with fds[0..n),
+ * 1 <= n <= SJ_FDS_PER_MESSAGE; flags for sendmsg() besides MSG_NOSIGNAL
+ * (MSG_DONTWAIT: -EAGAIN rather than wait). -EIO when cut short.
+ */
+int send_msg_fds(int sock, const void *payload, size_t len, const int *fds, size_t n, int flags);
 /*
  * The one receiver of the above: one message, its payload (up to len bytes)
  * into buf, its fds (SCM_RIGHTS, O_CLOEXEC; max <= SJ_FDS_PER_MESSAGE) into
@@ -41,6 +45,16 @@ int send_msg_fds(int sock, const void *payload, size_t len, const int *fds, size
  * failure.
  */
 ssize_t recv_msg_fds(int sock, void *buf, size_t len, int *fds, size_t max, size_t *nfds, pid_t *pid);
+
+/*
+ * Without printf(), whose code and tables are pages that a start-up
+ * would fault in for these alone (in each process that first calls it):
+ * copy_string() copies src into dst[size], or fails with -ENAMETOOLONG;
+ * fd_path() writes prefix and fd in decimal into out[size] (-ENAMETOOLONG
+ * if it does not fit).
+ */
+int copy_string(char *dst, size_t size, const char *src);
+int fd_path(char *out, size_t size, const char *prefix, int fd);
 
 /* pidfd_open(2), pidfd_send_signal(2), pidfd_getfd(2) by syscall number. */
 int sys_pidfd_open(pid_t pid, unsigned flags);

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The messages of the bind executor (emulate_wire.h): how they are put on
- * and taken off the zygote's sockets, for the supervisor's side and the
- * zygote's and executor's.
+ * The supervisor's side of the bind executor's messages (emulate_wire.h):
+ * a request, its target and the answers, on the zygote's sockets.
  */
 #include "emulate_wire.h"
 
@@ -11,68 +10,6 @@
 #include <unistd.h>
 
 #include "util.h"
-
-/* Room for the most fds any message carries. */
-union zy_control {
-	struct cmsghdr h;
-	char buf[CMSG_SPACE(ZY_MAX_FDS * sizeof(int))];
-};
-
-int zy_send(int sock, const void *buf, size_t len, const int *fds, size_t nfds)
-{
-	union zy_control c;
-	if (nfds > ZY_MAX_FDS)
-		return -EINVAL;
-	memset(&c, 0, sizeof(c));
-	struct iovec iov = { (void *)buf, len };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-	if (nfds > 0) {
-		m.msg_control = c.buf;
-		m.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-		struct cmsghdr *h = CMSG_FIRSTHDR(&m);
-		h->cmsg_level = SOL_SOCKET;
-		h->cmsg_type = SCM_RIGHTS;
-		h->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-		memcpy(CMSG_DATA(h), fds, nfds * sizeof(int));
-	}
-	/* Never wait: a full queue (a stuck zygote) is the caller's to keep. */
-	ssize_t n = sendmsg(sock, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
-	if (n < 0)
-		return -errno;
-	return n == (ssize_t)len ? 0 : -EIO;
-}
-
-ssize_t zy_recv(int sock, void *buf, size_t len, int *fds, size_t max, size_t *nfds, bool *cut)
-{
-	union zy_control c;
-	struct iovec iov = { buf, len };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf, .msg_controllen = sizeof(c.buf) };
-	ssize_t n;
-	while ((n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-		;
-	*nfds = 0;
-	*cut = false;
-	if (n < 0)
-		return -errno;
-	for (struct cmsghdr *h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h)) {
-		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t k = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < k; i++) {
-			int f;
-			memcpy(&f, CMSG_DATA(h) + i * sizeof(int), sizeof(int));
-			if (*nfds < max) {
-				fds[(*nfds)++] = f;
-			} else {
-				close(f);
-				*cut = true;
-			}
-		}
-	}
-	if (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
-		*cut = true;
-	return n;
-}
 
 int emulate_send(int fd, const struct sj_emulate_request *q)
 {
@@ -103,7 +40,8 @@ int emulate_send(int fd, const struct sj_emulate_request *q)
 	}
 	for (size_t i = 0; i < q->n_rulesets; i++)
 		fds[nfds++] = q->rulesets[i];
-	return zy_send(fd, &rq, sizeof(rq), fds, nfds);
+	/* Never wait: a full queue (a stuck zygote) is the caller's to keep. */
+	return send_msg_fds(fd, &rq, sizeof(rq), fds, nfds, MSG_DONTWAIT);
 }
 
 int emulate_send_target(int fd, uint64_t id, const struct sj_emulate_target *t)
@@ -115,7 +53,10 @@ int emulate_send_target(int fd, uint64_t id, const struct sj_emulate_target *t)
 		m.valid = 1;
 		m.t = *t;
 	}
-	return zy_send(fd, &m, sizeof(m), NULL, 0);
+	ssize_t n = send(fd, &m, sizeof(m), MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)sizeof(m) ? 0 : -EIO;
 }
 
 int emulate_recv(int fd, uint64_t *id, struct sj_emulate_result *res)

@@ -196,16 +196,15 @@ struct zy_job {
 static int take_target(const struct zy_job *j, struct sj_emulate_target *t)
 {
 	struct zy_target m;
-	int fds[1];
-	size_t nfds;
-	bool cut;
 	int r = emulate_target_fds(j->r.tid, t);
 	if (r < 0)
 		return r;
 	if (sys_pidfd_send_signal(j->r.pidfd, 0) < 0)
 		return -ESRCH;
-	ssize_t n = zy_recv(j->zygote_fd, &m, sizeof(m), fds, ARRAY_SIZE(fds), &nfds, &cut);
-	if (n != (ssize_t)sizeof(m) || cut || nfds || m.id != j->r.id || !m.valid ||
+	ssize_t n;
+	while ((n = recv(j->zygote_fd, &m, sizeof(m), 0)) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(m) || m.id != j->r.id || !m.valid ||
 	    m.t.n_groups > ARRAY_SIZE(m.t.groups) || m.t.n_host_groups > ARRAY_SIZE(m.t.host_groups))
 		return -EPERM;
 	m.t.root_fd = t->root_fd;
@@ -391,8 +390,9 @@ static struct sj_emulate_result check_request(const struct zy_request *rq, size_
 
 /*
  * Wait for the next request and take it off the socket (its fds into
- * ours). A target nobody read (its request was refused, or its executor
- * died first) is passed over. 0, or the status the zygote exits with.
+ * ours; *cut when they did not all come). A target nobody read (its
+ * request was refused, or its executor died first) is passed over. -1,
+ * or the status the zygote exits with.
  */
 static int take_request(int fd, struct zy_request *rq, int *fds, size_t *nfds, bool *cut)
 {
@@ -409,16 +409,18 @@ static int take_request(int fd, struct zy_request *rq, int *fds, size_t *nfds, b
 		zy_id = id;
 		zy_taken = true;
 		fault_point("executor-taking");
-		n = zy_recv(fd, rq, sizeof(*rq), fds, ZY_MAX_FDS, nfds, cut);
-		if (n == (ssize_t)sizeof(*rq)) {
+		n = recv_msg_fds(fd, rq, sizeof(*rq), fds, ZY_MAX_FDS, nfds, NULL);
+		*cut = n == -EBADMSG; /* its fds did not all come (and are closed): refuse it */
+		if (n == (ssize_t)sizeof(*rq) || *cut) {
+			rq->id = id;
 			fault_point("executor-took");
 			return -1;
 		}
 		zy_taken = false;
-		for (size_t i = 0; i < *nfds; i++)
-			close(fds[i]);
 		if (n != (ssize_t)sizeof(struct zy_target))
 			return 1;
+		for (size_t i = 0; i < *nfds; i++)
+			close(fds[i]);
 	}
 }
 
@@ -463,8 +465,8 @@ __attribute__((noreturn)) static void executor(int fd, int answer_fd, pid_t zygo
 {
 	struct zy_request rq;
 	int fds[ZY_MAX_FDS];
-	size_t nfds;
-	bool cut;
+	size_t nfds = 0;
+	bool cut = false;
 	int stop = tied_to_zygote(zygote) ? take_request(fd, &rq, fds, &nfds, &cut) : 1;
 	if (stop >= 0) {
 		zy_stop = stop;

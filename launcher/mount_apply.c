@@ -31,7 +31,7 @@ struct sj_mount_attr {
 static int mkdir_p(const char *path, mode_t mode)
 {
 	char buf[4096];
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+	if (copy_string(buf, sizeof(buf), path) < 0)
 		return -ENAMETOOLONG;
 	for (char *p = buf + 1; *p; p++) {
 		if (*p != '/')
@@ -50,7 +50,8 @@ static int mkdir_p(const char *path, mode_t mode)
 static int make_mount_point(const char *dst, bool dir)
 {
 	char parent[4096];
-	snprintf(parent, sizeof(parent), "%s", dst);
+	if (copy_string(parent, sizeof(parent), dst) < 0)
+		return -ENAMETOOLONG;
 	char *slash = strrchr(parent, '/');
 	if (slash && slash != parent) {
 		*slash = '\0';
@@ -95,9 +96,8 @@ static int make_socket_stub(const char *dst)
 	char parent[4096];
 	int r;
 
-	if (strlen(dst) >= sizeof(sa.sun_path))
+	if (strlen(dst) >= sizeof(sa.sun_path) || copy_string(parent, sizeof(parent), dst) < 0)
 		return -ENAMETOOLONG;
-	snprintf(parent, sizeof(parent), "%s", dst);
 	char *slash = strrchr(parent, '/');
 	if (slash && slash != parent) {
 		*slash = '\0';
@@ -153,7 +153,7 @@ static int apply_one(const struct sj_mount_op *o, int src_fd)
 			return -errno;
 		if (o->create_dst && (r = make_mount_point(o->dst, S_ISDIR(st.st_mode))) < 0)
 			return r;
-		snprintf(src, sizeof(src), "/proc/self/fd/%d", src_fd);
+		fd_path(src, sizeof(src), "/proc/self/fd/", src_fd);
 		if (mount(src, o->dst, NULL, MS_BIND | MS_REC, NULL) < 0)
 			return -errno;
 		return o->readonly ? make_readonly(o->dst, true) : 0;

@@ -11,7 +11,6 @@
 #include "proc_title.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -79,6 +78,20 @@ void proc_title_command(char *const *command)
 	title_command = command;
 }
 
+/*
+ * Append sep and s to the title's first n bytes, as far as they fit with
+ * a NUL after them; returns the new length. Not printf(): its code is
+ * pages that init, which sets its title at start, would fault in for it.
+ */
+static size_t title_append(size_t n, const char *sep, const char *s)
+{
+	for (const char *p = sep; *p && n + 1 < area_len; p++)
+		area[n++] = *p;
+	for (const char *p = s; *p && n + 1 < area_len; p++)
+		area[n++] = *p;
+	return n;
+}
+
 int proc_title_set(const char *comm, const char *role)
 {
 	if (prctl(PR_SET_NAME, comm, 0, 0, 0) < 0)
@@ -86,11 +99,9 @@ int proc_title_set(const char *comm, const char *role)
 	if (!area || area_len < 2)
 		return 0;
 	/* Built in place: nothing to allocate in a process that may be a vfork()er. */
-	size_t n = (size_t)snprintf(area, area_len, "sockjail: %s", role);
+	size_t n = title_append(0, "sockjail: ", role);
 	for (char *const *w = title_command; w && *w && n + 1 < area_len; w++)
-		n += (size_t)snprintf(area + n, area_len - n, " %s", *w);
-	if (n >= area_len)
-		n = area_len - 1;
+		n = title_append(n, " ", *w);
 	memset(area + n, 0, area_len - n);
 	/* Not NUL: the kernel then shows the title up to its NUL, not the whole range. */
 	if (n + 1 < args_len)

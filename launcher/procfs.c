@@ -64,8 +64,8 @@ enum sj_procfs_mode procfs_mode_of(long pid_in_proc, int levels)
 /* "Pid:" of a pidfd, read through /proc/self (which resolves in any /proc that sees us). */
 static int pidfd_proc_pid(int pidfd, long *pid, int *levels)
 {
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	char path[40], buf[512];
+	fd_path(path, sizeof(path), "/proc/self/fdinfo/", pidfd);
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

@@ -68,7 +68,7 @@ int parse_uint32(const char *s, unsigned *out)
 	return 0;
 }
 
-int send_msg_fds(int sock, const void *payload, size_t len, const int *fds, size_t n)
+int send_msg_fds(int sock, const void *payload, size_t len, const int *fds, size_t n, int flags)
 {
 	struct iovec iov = { .iov_base = (void *)payload, .iov_len = len };
 	union {
@@ -89,15 +89,16 @@ int send_msg_fds(int sock, const void *payload, size_t len, const int *fds, size
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(n * sizeof(int));
 	memcpy(CMSG_DATA(c), fds, n * sizeof(int));
-	while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+	ssize_t sent;
+	while ((sent = sendmsg(sock, &msg, MSG_NOSIGNAL | flags)) < 0)
 		if (errno != EINTR)
 			return -errno;
-	return 0;
+	return (size_t)sent == len ? 0 : -EIO;
 }
 
 int send_fds(int sock, char tag, const int *fds, size_t n)
 {
-	return send_msg_fds(sock, &tag, 1, fds, n);
+	return send_msg_fds(sock, &tag, 1, fds, n, 0);
 }
 
 static void close_fds(const int *fds, size_t n)
@@ -185,7 +186,7 @@ int send_fd(int sock, int fd)
 
 int send_fd_with(int sock, int fd, const void *payload, size_t len)
 {
-	return send_msg_fds(sock, payload, len, &fd, 1);
+	return send_msg_fds(sock, payload, len, &fd, 1, 0);
 }
 
 int recv_fd(int sock)
@@ -197,6 +198,32 @@ int recv_fd(int sock)
 	if (n < 0)
 		return (int)n;
 	return k == 1 ? fd : -EBADMSG;
+}
+
+int copy_string(char *dst, size_t size, const char *src)
+{
+	size_t len = strlen(src);
+	if (len >= size)
+		return -ENAMETOOLONG;
+	memcpy(dst, src, len + 1);
+	return 0;
+}
+
+int fd_path(char *out, size_t size, const char *prefix, int fd)
+{
+	char digits[12];
+	size_t n = 0, len = strlen(prefix);
+	unsigned v = (unsigned)fd;
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	if (len + n >= size)
+		return -ENAMETOOLONG;
+	memcpy(out, prefix, len);
+	for (size_t i = 0; i < n; i++)
+		out[len + i] = digits[n - 1 - i];
+	out[len + n] = '\0';
+	return 0;
 }
 
 int sys_pidfd_open(pid_t pid, unsigned flags)
