@@ -3,7 +3,8 @@
  * recv_msg_fds(), the one receiver of fds with a payload and the sender's
  * credentials (the sync socket, the run-dirs batches, the relay's fd):
  * what it hands out, and that every fd the kernel installed is either
- * handed out or closed.
+ * handed out or closed; its sender's MSG_DONTWAIT; and the two string
+ * helpers the start-up path uses instead of printf().
  */
 #include <dirent.h>
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -128,12 +130,56 @@ static void test_eof_and_recv_fd(void **state)
 	close(sv[0]);
 }
 
+/* send_msg_fds() with MSG_DONTWAIT: a full queue is -EAGAIN, not a wait. */
+static void test_send_nowait(void **state)
+{
+	int sv[2], r = 0;
+	char big[4096] = { 0 };
+	pair(sv, false);
+	for (int i = 0; i < 100000 && r == 0; i++)
+		r = send_msg_fds(sv[1], big, sizeof(big), &sv[1], 1, MSG_DONTWAIT);
+	assert_int_equal(r, -EAGAIN);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void test_copy_string(void **state)
+{
+	char buf[8];
+	assert_int_equal(copy_string(buf, sizeof(buf), "/run/ab"), 0);
+	assert_string_equal(buf, "/run/ab");
+	assert_int_equal(copy_string(buf, sizeof(buf), ""), 0);
+	assert_string_equal(buf, "");
+	/* One byte too many for the NUL: refused, buf untouched. */
+	assert_int_equal(copy_string(buf, sizeof(buf), "/run/abc"), -ENAMETOOLONG);
+	assert_string_equal(buf, "");
+}
+
+static void test_fd_path(void **state)
+{
+	char buf[32], small[16];
+	static const int fds[] = { 0, 7, 10, 1234567, 2147483647 };
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		char want[32];
+		snprintf(want, sizeof(want), "/proc/self/fd/%d", fds[i]);
+		assert_int_equal(fd_path(buf, sizeof(buf), "/proc/self/fd/", fds[i]), 0);
+		assert_string_equal(buf, want);
+	}
+	/* "/proc/self/fd/" is 14 bytes: 1 digit fits in 16 with the NUL, 2 do not. */
+	assert_int_equal(fd_path(small, sizeof(small), "/proc/self/fd/", 9), 0);
+	assert_string_equal(small, "/proc/self/fd/9");
+	assert_int_equal(fd_path(small, sizeof(small), "/proc/self/fd/", 10), -ENAMETOOLONG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_payload_fds_and_pid),
 		cmocka_unit_test(test_too_many_closed),
 		cmocka_unit_test(test_eof_and_recv_fd),
+		cmocka_unit_test(test_send_nowait),
+		cmocka_unit_test(test_copy_string),
+		cmocka_unit_test(test_fd_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
