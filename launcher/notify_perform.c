@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fault.h"
 #include "log.h"
 #include "notify_intake.h"
 #include "procfs.h"
@@ -305,6 +306,7 @@ static int send_one(struct sj_notify *n, struct pending *p)
 	rq.tid = p->tid;
 	if ((r = emulate_send(n->zygote.fd, &rq)) < 0)
 		return r;
+	fault_point("request-sent");
 	p->target_err = read_target(n, p, &t, false);
 	r = emulate_send_target(n->zygote.fd, p->id, p->target_err ? NULL : &t);
 	if (r < 0) {

@@ -142,6 +142,35 @@ t_fault_executor_killed_taking_a_request() {
 	[ ! -e "$d/executor-took.sock" ] || fail "killed after taking it: a socket was bound all the same"
 }
 
+# The target gone between its request and the supervisor's reading of
+# its ids (the request already with the zygote): the bind is dropped,
+# answered to nobody and not recorded, and the next executor bind works
+# (the target the supervisor still sends is passed over).
+t_fault_target_gone_after_its_request() {
+	require_fault_build
+	require_helpers bindun
+	local f=$SJ_TMP/fault d=$SJ_TMP/gone pid
+	mkdir -p "$f" "$d"
+	touch "$f/request-sent.arm"
+	SJ_FAULT_DIR="$f" "$SOCKJAIL_FAULT" -q --audit "$d/audit.jsonl" -- sh -c '
+		"$1/bindun" "$2/first.sock"
+		"$1/bindun" "$2/second.sock"' sh "$H" "$d" >"$d/out" 2>&1 &
+	local sjpid=$!
+	sj_bg+=($sjpid)
+	wait_until 20 test -e "$f/request-sent.reached"
+	pid=$(pgrep -f "bindun $d/first.sock")
+	[ -n "$pid" ] || fail "no bindun for first.sock"
+	kill -KILL $pid
+	wait_until 20 sh -c "! kill -0 $pid 2>/dev/null"
+	touch "$f/request-sent.go"
+	wait "$sjpid"
+	expect_eq "$?" 0 "sockjail's status: $(cat "$d/out")"
+	grep -qx "OK bound $d/second.sock" "$d/out" || fail "the second bind: $(cat "$d/out")"
+	[ ! -e "$d/first.sock" ] || fail "the first bind was made after its target was gone"
+	grep -q second.sock "$d/audit.jsonl" || fail "control: no record of the second bind: $(cat "$d/audit.jsonl")"
+	expect_no_match "$(cat "$d/audit.jsonl")" "first.sock" "the audit log"
+}
+
 t_fault_symlink_swapped_after_check() {
 	require_fault_build
 	require_helpers bindun

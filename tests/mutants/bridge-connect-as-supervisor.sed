@@ -4,4 +4,4 @@
 # file: launcher/executor.c
 # tests: 85-bridge.sh:t_bridge_reaches_service_as_command
 # modes: root
-/if (j->connect) {/,/res.err = connect(/{s/if ((r = become_target(t, own_userns)) < 0)$/if (0 \&\& (r = become_target(t, own_userns)) < 0)/}
+/if (j->r.connect) {/,/res.err = connect(/{s/if ((r = become_target(t, own_userns)) < 0)$/if (0 \&\& (r = become_target(t, own_userns)) < 0)/}
