@@ -112,8 +112,12 @@ struct sj_zygote {
  */
 int emulate_zygote_start(const struct sj_emulate_config *cfg, struct sj_zygote *z);
 
-/* Close z's sockets, SIGKILL and reap it (any part may be unset: -1, 0). */
-void emulate_zygote_stop(struct sj_zygote *z);
+/*
+ * Close z's sockets and reap it (any part may be unset: -1, 0). idle: no
+ * request is in flight, so it ends by itself, with its waiting executor
+ * reaped; else (or if it has not ended after a second) SIGKILL it.
+ */
+void emulate_zygote_stop(struct sj_zygote *z, bool idle);
 
 /* One bind for the zygote to perform. */
 struct sj_emulate_request {

@@ -136,27 +136,26 @@ void emulate_target_close(struct sj_emulate_target *t)
 }
 
 /*
- * Is the user namespace at path ours? Ours is looked up once: only the
- * supervisor reads targets' ids, and it never leaves its namespace
+ * Is the user namespace ns (its stat()) ours? Ours is looked up once: only
+ * the supervisor reads targets' ids, and it never leaves its namespace
  * (helpers that do are forked first).
  */
-static bool is_own_userns(const char *path)
+static bool is_own_userns(const struct stat *ns)
 {
 	static struct stat own;
 	static bool known;
-	struct stat ns;
 	if (!known && stat("/proc/self/ns/user", &own) < 0)
 		return false;
 	known = true;
-	return stat(path, &ns) == 0 && ns.st_ino == own.st_ino && ns.st_dev == own.st_dev;
+	return ns->st_ino == own.st_ino && ns->st_dev == own.st_dev;
 }
 
-int emulate_target_fds(pid_t tid, struct sj_emulate_target *t)
+/* emulate_target_fds() for the /proc entry proc_pid. */
+static int target_fds(int proc_pid, struct sj_emulate_target *t)
 {
 	static const char *const names[] = { "root", "cwd", "ns/user", "ns/mnt" };
 	int *fds[] = { &t->root_fd, &t->cwd_fd, &t->userns_fd, &t->mntns_fd };
 	char path[64];
-	int proc_pid = procfs_pid(tid);
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		*fds[i] = -1;
@@ -172,10 +171,11 @@ int emulate_target_fds(pid_t tid, struct sj_emulate_target *t)
 	return 0;
 }
 
-int emulate_target_ids(pid_t tid, struct sj_emulate_target *t)
+/* emulate_target_ids() for the /proc entry proc_pid, whose user namespace is userns (its stat()). */
+static int target_ids(int proc_pid, const struct stat *userns, struct sj_emulate_target *t)
 {
-	char path[64], buf[4096], uid_map[1024], gid_map[1024];
-	int proc_pid = procfs_pid(tid), r;
+	char buf[4096], uid_map[1024], gid_map[1024];
+	int r;
 
 	if ((r = procfs_read(proc_pid, "status", buf, sizeof(buf))) < 0 || (r = emulate_parse_status(buf, t)) < 0)
 		return r;
@@ -188,8 +188,7 @@ int emulate_target_ids(pid_t tid, struct sj_emulate_target *t)
 	 * namespace the ids need no translation (and the maps there are
 	 * shown relative to our parent, not to us).
 	 */
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", proc_pid);
-	if (is_own_userns(path))
+	if (is_own_userns(userns))
 		return 0;
 	if ((r = procfs_read(proc_pid, "uid_map", uid_map, sizeof(uid_map))) < 0 ||
 	    (r = procfs_read(proc_pid, "gid_map", gid_map, sizeof(gid_map))) < 0)
@@ -197,10 +196,34 @@ int emulate_target_ids(pid_t tid, struct sj_emulate_target *t)
 	return emulate_translate_ids(uid_map, gid_map, t);
 }
 
+int emulate_target_fds(pid_t tid, struct sj_emulate_target *t)
+{
+	return target_fds(procfs_pid(tid), t);
+}
+
+int emulate_target_ids(pid_t tid, struct sj_emulate_target *t)
+{
+	char path[64];
+	struct stat userns;
+	int proc_pid = procfs_pid(tid);
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", proc_pid);
+	if (stat(path, &userns) < 0)
+		return -errno;
+	return target_ids(proc_pid, &userns, t);
+}
+
 int emulate_target_open(pid_t tid, struct sj_emulate_target *t)
 {
-	int r = emulate_target_fds(tid, t);
-	if (r == 0 && (r = emulate_target_ids(tid, t)) < 0)
+	struct stat userns;
+	int proc_pid = procfs_pid(tid);
+	int r = target_fds(proc_pid, t);
+	if (r < 0)
+		return r;
+	if (fstat(t->userns_fd, &userns) < 0)
+		r = -errno;
+	else
+		r = target_ids(proc_pid, &userns, t);
+	if (r < 0)
 		emulate_target_close(t);
 	return r;
 }

@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -572,8 +573,12 @@ __attribute__((noreturn)) static void zygote(int fd, int answer_fd, pid_t parent
 		/* No executor, no zygote: the supervisor fails what it sent, and starts another. */
 		if (child < 0)
 			_exit(1);
-		if (zy_stop >= 0)
+		if (zy_stop >= 0) {
+			/* Reaped by us, not left to init, which may not reap (a container's). */
+			while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+				;
 			_exit(zy_stop);
+		}
 		if (zy_taken && !zy_answered && !still_queued(fd, zy_id)) {
 			struct zy_answer a = { .id = zy_id, .res = { .err = -EPERM } };
 			if (zy_done)
@@ -617,7 +622,15 @@ int emulate_zygote_start(const struct sj_emulate_config *cfg, struct sj_zygote *
 	return 0;
 }
 
-void emulate_zygote_stop(struct sj_zygote *z)
+/* Did process pid end within ms milliseconds? */
+static bool ended_within(pid_t pid, int ms)
+{
+	_cleanup_close_ int pidfd = sys_pidfd_open(pid, 0);
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	return pidfd >= 0 && poll(&p, 1, ms) == 1;
+}
+
+void emulate_zygote_stop(struct sj_zygote *z, bool idle)
 {
 	if (z->fd >= 0)
 		close(z->fd);
@@ -625,7 +638,15 @@ void emulate_zygote_stop(struct sj_zygote *z)
 		close(z->answer_fd);
 	z->fd = z->answer_fd = -1;
 	if (z->pid > 0) {
-		kill(z->pid, SIGKILL);
+		/*
+		 * Idle, the zygote's executor waits on the socket just closed:
+		 * it exits, and the zygote reaps it and exits. Killed at once,
+		 * the zygote would leave it to init, a zombie where init does
+		 * not reap. A second is far more than that takes; an executor
+		 * stuck in a lookup (not idle) is killed with the zygote.
+		 */
+		if (!idle || !ended_within(z->pid, 1000))
+			kill(z->pid, SIGKILL);
 		while (waitpid(z->pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	}

@@ -118,7 +118,7 @@ void notify_free(struct sj_notify *n)
 	if (!n)
 		return;
 	/* Pending binds stay unanswered: closing the listener fails them (ENOSYS). */
-	emulate_zygote_stop(&n->zygote);
+	emulate_zygote_stop(&n->zygote, n->n_sent == 0);
 	for (size_t i = 0; i < n->n_pending; i++) {
 		pending_release(&n->pending[i]);
 		if (n->pending[i].bridge && n->pending[i].bridged >= 0)

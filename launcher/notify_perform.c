@@ -232,7 +232,7 @@ static bool finish_pending(struct sj_notify *n, size_t i, struct sj_emulate_resu
 static bool zygote_lost(struct sj_notify *n)
 {
 	bool kill_sandbox = false;
-	emulate_zygote_stop(&n->zygote);
+	emulate_zygote_stop(&n->zygote, false);
 	while (n->n_sent > 0)
 		if (finish_pending(n, n->n_sent - 1, (struct sj_emulate_result){ .err = -EPERM }))
 			kill_sandbox = true;
@@ -311,7 +311,7 @@ static int send_one(struct sj_notify *n, struct pending *p)
 	r = emulate_send_target(n->zygote.fd, p->id, p->target_err ? NULL : &t);
 	if (r < 0) {
 		/* Its executor would wait for the target for ever: this zygote is done for. */
-		emulate_zygote_stop(&n->zygote);
+		emulate_zygote_stop(&n->zygote, false);
 		return -EPIPE;
 	}
 	return 0;

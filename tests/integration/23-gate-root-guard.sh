@@ -31,7 +31,8 @@ t_executor_supplementary_groups() {
 # (which starts the zygote) holds: the zygote is the one not named
 # sockjail-init. (No --run-dir: nothing the zygote may keep besides its
 # two sockets.) Its child, the executor waiting for the next request,
-# holds the same two and nothing of the request before.
+# holds the same two and nothing of the request before, and neither
+# outlives sockjail.
 t_zygote_holds_only_its_socket() {
 	require_root_mode
 	require_helpers bindun
@@ -60,4 +61,8 @@ t_zygote_holds_only_its_socket() {
 	touch "$d/go"
 	wait "$sjpid"
 	expect_eq "$?" 0 "sockjail's status"
+	# Both gone with sockjail, the executor reaped by the zygote: not left
+	# to init, which may not reap (a container's; this machine's PID 1).
+	[ ! -e "/proc/$ex" ] || fail "the waiting executor $ex outlived sockjail: $(cat "/proc/$ex/stat")"
+	[ ! -e "/proc/$zy" ] || fail "the zygote $zy outlived sockjail"
 }
