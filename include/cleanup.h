@@ -7,9 +7,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* NULL is not passed on: free()'s code is a page to fault in (sandbox start-up paths use these). */
 static inline void freep(void *p)
 {
-	free(*(void **)p);
+	void *q = *(void **)p;
+	if (q)
+		free(q);
 }
 
 static inline void closep(int *fd)

@@ -40,7 +40,7 @@ struct sj_sandbox {
 	size_t n_groups;
 	bool uid_unmapped; /* no uid_map (idmap.h): COMMAND keeps the caller's uid */
 
-	char cwd[4096];    /* the caller's cwd, re-entered after the mounts ("" if none) */
+	char *cwd;         /* the caller's cwd, re-entered after the mounts (NULL if none) */
 
 	/*
 	 * Inherited socket-activation fds (LISTEN_PID == our pid): fds

@@ -123,7 +123,6 @@ int caps_set(uint64_t effective, uint64_t permitted, uint64_t inheritable)
 
 int caps_restrict(uint64_t keep, bool ambient)
 {
-	int last = caps_last_cap();
 	struct cap_sets c;
 	int r;
 
@@ -143,14 +142,21 @@ int caps_restrict(uint64_t keep, bool ambient)
 	 * next. A caller without it (--gate-only in a container that dropped
 	 * it, or as a non-root --user) keeps its bounding set: under
 	 * no_new_privs, which every sandbox gets, execve() cannot raise a
-	 * capability from it (no file capabilities, no setuid root).
+	 * capability from it (no file capabilities, no setuid root). The
+	 * kernel's last capability is the one after which PR_CAPBSET_DROP
+	 * fails with EINVAL: one more system call, where libcap's
+	 * cap_max_bits() would be one more page of code to fault in, in the
+	 * sandbox's every start.
 	 */
 	bool can_drop_bounding = c.effective & (UINT64_C(1) << CAP_SETPCAP);
-	for (int i = 0; i <= last && can_drop_bounding; i++) {
+	for (int i = 0; i < 64 && can_drop_bounding; i++) {
 		if (keep & (UINT64_C(1) << i))
 			continue;
-		if (prctl(PR_CAPBSET_DROP, i, 0, 0, 0) < 0 && errno != EINVAL)
-			return -errno;
+		if (prctl(PR_CAPBSET_DROP, i, 0, 0, 0) == 0)
+			continue;
+		if (errno == EINVAL)
+			break;
+		return -errno;
 	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		return -errno;
@@ -162,6 +168,7 @@ int caps_restrict(uint64_t keep, bool ambient)
 	 * A non-root uid loses permitted capabilities at execve() unless they
 	 * are ambient; ambient needs them permitted and inheritable (set above).
 	 */
+	int last = caps_last_cap();
 	for (int i = 0; i <= last; i++)
 		if ((keep & (UINT64_C(1) << i)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, i, 0, 0) < 0)
 			return -errno;

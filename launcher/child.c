@@ -190,7 +190,7 @@ static void enter_cwd(const struct sj_sandbox *sb)
 		return;
 	}
 	/* The same path in the new mount tree, or / if it is hidden now. */
-	if (!sb->cwd[0] || chdir(sb->cwd) < 0)
+	if (!sb->cwd || chdir(sb->cwd) < 0)
 		if (chdir("/") < 0)
 			die_errno(-errno, "chdir /");
 }
@@ -231,7 +231,7 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 	 * abstract-socket scope refuses senders outside it otherwise), and
 	 * before the seccomp filter, which would gate the bind.
 	 */
-	if (!sb->listen_held && (r = sdnotify_relay_child(sb->sdnotify)) < 0)
+	if (!sb->listen_held && sb->sdnotify->on && (r = sdnotify_relay_child(sb->sdnotify)) < 0)
 		die_errno(r, "NOTIFY_SOCKET: binding the relay's socket %s", sb->sdnotify->name);
 
 	char **envp = sb->envp;
@@ -333,7 +333,7 @@ void child_main(struct sj_sandbox *sb)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		die_errno(-errno, "PR_SET_PDEATHSIG");
 	/* The supervisor ignores SIGPIPE; nothing here should inherit that. */
-	signal(SIGPIPE, SIG_DFL);
+	sigaction(SIGPIPE, &(struct sigaction){ .sa_handler = SIG_DFL }, NULL);
 	close(sb->sync[0]);
 	if (sb->run_dirs_sock[0] >= 0)
 		close(sb->run_dirs_sock[0]);
@@ -361,7 +361,7 @@ void child_main(struct sj_sandbox *sb)
 	if (s->info_fd >= 0)
 		close(s->info_fd);
 	/* Before /run is covered: the supervisor follows these sockets (run_socket_follow.c). */
-	if ((r = run_socket_follow_send_dirs(sb)) < 0)
+	if (sb->n_follow_dirs > 0 && (r = run_socket_follow_send_dirs(sb)) < 0)
 		die_errno(r, "--run-socket: handing its directory to the supervisor");
 	if ((r = mount_apply(&sb->plan, &failed)) < 0) {
 		const struct sj_mount_op *o = &sb->plan.ops[failed];
@@ -393,7 +393,7 @@ void child_main(struct sj_sandbox *sb)
 			  failed < sb->hide.n ? sb->hide.v[failed].path : "(making the cover)");
 	send_run_dirs(sb);
 	/* Before COMMAND: an optional socket that is up must not show as its placeholder. */
-	if ((r = run_socket_follow_mounts_done(sb)) < 0)
+	if (sb->n_follow_dirs > 0 && (r = run_socket_follow_mounts_done(sb)) < 0)
 		die_errno(r, "--run-socket: waiting for the supervisor to mount the sockets that exist");
 
 	if (s->pid == SJ_PID_HOST)

@@ -227,13 +227,26 @@ static int walk_mount_source(struct supervisor *sv, int id, const char *path, un
 	return r;
 }
 
+/* After the --run-dirs: the sockets' directories are in them. Out of line with its message buffer. */
+static __attribute__((noinline)) int prepare_listen_paths(struct supervisor *sv)
+{
+	char err[PATH_MAX + 512];
+	int r = listen_fds_host_prepare(&sv->sb, sv->root_fd, err, sizeof(err));
+	if (r < 0) {
+		if (r == -ENOMEM)
+			log_errno(r, "--listen");
+		else
+			log_error("%s", err);
+	}
+	return r;
+}
+
 /* The host paths of --run-socket, --run-dir and --listen unix:, before anything is unshared. */
 static int prepare_host_paths(struct supervisor *sv, const struct sj_settings *s)
 {
 	struct sj_sandbox *sb = &sv->sb;
 	/* Host uid of the sandbox's uid: our own when rootless, else as given. */
 	struct sj_hostpath_mkdir mk = { .mode = 0755, .chown = sb->caller_uid == 0, .uid = sb->uid, .gid = sb->gid };
-	char err[PATH_MAX + 512];
 	int r;
 
 	if ((sv->root_fd = hostpath_open_root()) < 0) {
@@ -259,14 +272,8 @@ static int prepare_host_paths(struct supervisor *sv, const struct sj_settings *s
 			return r;
 		}
 	}
-	/* After the --run-dirs: the sockets' directories are in them. */
-	if ((r = listen_fds_host_prepare(sb, sv->root_fd, err, sizeof(err))) < 0) {
-		if (r == -ENOMEM)
-			log_errno(r, "--listen");
-		else
-			log_error("%s", err);
+	if (s->listen.n > 0 && (r = prepare_listen_paths(sv)) < 0)
 		return r;
-	}
 	/* The sandbox closes these first: they reach host directories beneath its mounts. */
 	size_t n = 1 + sv->made.n + 2 * sv->share.n;
 	if (!(sb->host_fds = calloc(n, sizeof(int)))) {
@@ -400,10 +407,42 @@ static int get_filter(struct supervisor *sv)
 	return r;
 }
 
+/* The caller's cwd, or NULL. getcwd(NULL, 0) would take a 4 KiB block (one more heap page). */
+static char *cwd_dup(void)
+{
+	char buf[256];
+
+	if (getcwd(buf, sizeof(buf)))
+		return strdup(buf);
+	return errno == ERANGE ? getcwd(NULL, 0) : NULL;
+}
+
+/*
+ * What must exist on the host is checked before anything is made, not
+ * half-way through. Out of line, with its message buffer: the stack every
+ * start-up touches stays small (see the README's benchmarks).
+ */
+static __attribute__((noinline)) int check_mount_sources(const struct sj_settings *s)
+{
+	char what[4200];
+
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		struct stat st;
+		const struct sj_mount_req *m = &s->mounts[i];
+		if (m->src && stat(m->src, &st) < 0) {
+			int r = -errno;
+			log_errno(r, "%s", settings_describe(s, m->kind == SJ_MOUNT_BIND ? SJ_OPT_BIND : SJ_OPT_RO_BIND,
+							     m->src, what, sizeof(what)));
+			return r;
+		}
+	}
+	return 0;
+}
+
 static int prepare(struct supervisor *sv, const struct sj_settings *s, char **command)
 {
 	struct sj_sandbox *sb = &sv->sb;
-	char err[512], warn[512], what[4200];
+	char err[512], warn[512];
 	int r;
 
 	sb->s = s;
@@ -441,8 +480,7 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 		}
 		sb->lo_socket_from_child = sv->own_netns < 0;
 	}
-	if (!getcwd(sb->cwd, sizeof(sb->cwd)))
-		sb->cwd[0] = '\0';
+	sb->cwd = cwd_dup();
 
 	if ((r = info_fd_check(s, err, sizeof(err))) < 0) {
 		log_error("%s", err);
@@ -492,17 +530,8 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 	}
 	sb->sdnotify = &sv->relay;
 
-	/* What must exist on the host is checked now, not half-way through. */
-	for (size_t i = 0; i < s->n_mounts; i++) {
-		struct stat st;
-		const struct sj_mount_req *m = &s->mounts[i];
-		if (m->src && stat(m->src, &st) < 0) {
-			r = -errno;
-			log_errno(r, "%s", settings_describe(s, m->kind == SJ_MOUNT_BIND ? SJ_OPT_BIND : SJ_OPT_RO_BIND,
-							     m->src, what, sizeof(what)));
-			return r;
-		}
-	}
+	if ((r = check_mount_sources(s)) < 0)
+		return r;
 	/* --audit - is stderr; --learn's file is opened now, so a bad path fails before the run. */
 	if (s->audit && (r = open_output(s, SJ_OPT_AUDIT, strcmp(s->audit, "-") ? s->audit : "/dev/stderr", s->audit,
 					 true, &sv->audit)) < 0)
@@ -623,7 +652,7 @@ static int receive_run_dirs(struct supervisor *sv)
 }
 
 /* Serve until the sandbox's first process exits; returns sockjail's exit status. */
-static int serve(struct supervisor *sv)
+static __attribute__((noinline)) int serve(struct supervisor *sv)
 {
 	struct sj_sandbox *sb = &sv->sb;
 	int sync_fd = sb->sync[0];
@@ -767,6 +796,7 @@ static void cleanup(struct supervisor *sv)
 	env_free(sv->sb.envp);
 	free(sv->sb.inherited_names);
 	free(sv->sb.groups);
+	free(sv->sb.cwd);
 	if (sv->info.fd >= 0)
 		close(sv->info.fd);
 	sdnotify_relay_free(&sv->relay);
