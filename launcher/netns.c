@@ -247,6 +247,14 @@ int netns_loopback_up(int fd)
 	}
 	if ((r = rtnl_sock_from_fd(fd, &sk)) < 0)
 		return r;
+	/*
+	 * The only answer is the kernel's ack, a few dozen bytes: read it
+	 * with one recvmsg() into a small buffer, not a peek for its size
+	 * then the read into libnl's 16 KiB (a system call and heap pages).
+	 */
+	nl_socket_disable_msg_peek(sk);
+	if ((r = nl_socket_set_msg_buf_size(sk, 4096)) < 0)
+		return nl_to_errno(r);
 	/* The kernel gives every namespace's loopback index 1 (LOOPBACK_IFINDEX). */
 	rtnl_link_set_ifindex(lo, 1);
 	rtnl_link_set_name(lo, "lo");
