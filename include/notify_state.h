@@ -18,6 +18,7 @@
 #include "landlock_track.h"
 #include "notify.h"
 #include "sockaddr.h"
+#include "wake_hint.h"
 
 /*
  * Executor requests handed to the zygote at once (its socket's queue);
@@ -73,6 +74,9 @@ struct sj_notify {
 	struct stat netns;
 	uint64_t netns_cookie; /* SO_NETNS_COOKIE of the sandbox's netns, 0 until seen */
 	bool pidfd_thread; /* the kernel has PIDFD_THREAD (6.9+) */
+	/* SYNC_WAKE_UP as wake_hint.h decides, where the kernel has the flag (6.6+). */
+	bool wake_flag;
+	struct sj_wake_hint wake;
 	struct sj_pidfd_slot pidfds[SJ_PIDFD_SLOTS];
 	/* In arrival order: the sent ones, then those still in our queue. */
 	struct pending *pending; /* pending_cap entries, grown on demand up to SJ_MAX_QUEUED */

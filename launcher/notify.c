@@ -102,9 +102,11 @@ int notify_new(const struct sj_notify_config *cfg, int listener, struct sj_notif
 	}
 	/*
 	 * Wake the target on the supervisor's CPU when we answer (6.6+): a
-	 * round trip drops from ~30 us to a few. Older kernels: not needed.
+	 * round trip drops from ~30 us to a few. Off while several threads
+	 * wait at once (wake_hint.h). Older kernels: not needed.
 	 */
-	ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+	wake_hint_init(&n->wake);
+	n->wake_flag = ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) == 0;
 	*out = n;
 	return 0;
 fail:;
@@ -438,6 +440,8 @@ static int handle(struct sj_notify *n)
 			return 0;
 		return -errno;
 	}
+	if (n->wake_flag && wake_hint_note(&n->wake, (pid_t)req->pid))
+		ioctl(n->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, n->wake.sync ? SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP : 0);
 	if (n->cfg.learned && req->data.arch == AUDIT_ARCH_X86_64 &&
 	    (req->data.nr == SYS_connect || req->data.nr == SYS_sendto || req->data.nr == SYS_sendmsg)) {
 		learn_observe(n, req);
