@@ -69,7 +69,9 @@ void run_socket_follow_free(struct sj_follow *f);
 /*
  * In the sandbox's first process, before the mount plan covers /run:
  * send the supervisor an O_PATH fd of each --run-socket's (and
- * --run-socket-optional's) directory.
+ * --run-socket-optional's) directory. This and the next are called only
+ * when there is one (sb->n_follow_dirs): the caller checks, so that a
+ * start without them does not fault in this file's code.
  */
 int run_socket_follow_send_dirs(const struct sj_sandbox *sb);
 

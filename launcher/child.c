@@ -229,7 +229,8 @@ __attribute__((noreturn)) static void command_main(const struct sj_sandbox *sb)
 	/*
 	 * After Landlock, so that the socket belongs to COMMAND's domain (its
 	 * abstract-socket scope refuses senders outside it otherwise), and
-	 * before the seccomp filter, which would gate the bind.
+	 * before the seccomp filter, which would gate the bind. Only with a
+	 * relay: a start without one does not fault in its code.
 	 */
 	if (!sb->listen_held && sb->sdnotify->on && (r = sdnotify_relay_child(sb->sdnotify)) < 0)
 		die_errno(r, "NOTIFY_SOCKET: binding the relay's socket %s", sb->sdnotify->name);

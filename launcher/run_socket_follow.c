@@ -443,8 +443,6 @@ int run_socket_follow_send_dirs(const struct sj_sandbox *sb)
 {
 	int r;
 
-	if (sb->n_follow_dirs == 0)
-		return 0;
 	_cleanup_close_ int root = hostpath_open_root();
 	if (root < 0)
 		return root;
@@ -471,8 +469,6 @@ int run_socket_follow_mounts_done(const struct sj_sandbox *sb)
 	char answer;
 	int r;
 
-	if (sb->n_follow_dirs == 0)
-		return 0;
 	if ((r = write_all(sb->sync[1], &m, sizeof(m))) < 0)
 		return r;
 	ssize_t n = read_all(sb->sync[1], &answer, 1);
