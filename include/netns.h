@@ -37,6 +37,19 @@ bool netns_can_return(int own_netns_fd);
 int netns_route_socket_in(int netns_fd, int own_netns_fd);
 
 /*
+ * The sandbox's network namespace, made by us after clone(), while its
+ * first process faults itself in and waits for "g" (handshake.h), rather
+ * than by clone() before: the ~0.5 ms the kernel takes to make a netns
+ * here then runs beside the sandbox's own start instead of ahead of it.
+ * We unshare into a new netns, make lo's NETLINK_ROUTE socket there
+ * (*lo_fd, O_CLOEXEC) and step back into own_netns_fd's (only where
+ * netns_can_return()). Returns the namespace's fd (O_CLOEXEC), which the
+ * sandbox joins, or a negative errno; when stepping back fails, the
+ * caller must give up, as with netns_route_socket_in().
+ */
+int netns_make(int own_netns_fd, int *lo_fd);
+
+/*
  * --net veth: a pair whose host end the supervisor owns from creation
  * until netns_veth_teardown(). Zero-initialise; netns_veth_prepare() fills it.
  */

@@ -31,6 +31,13 @@ struct sj_sandbox {
 	 * step into the sandbox's netns and back (netns_route_socket_in()).
 	 */
 	bool lo_socket_from_child;
+	/*
+	 * clone() leaves the sandbox in our netns; the supervisor makes its
+	 * new one (netns_make()) and sends it with "g" (handshake.h), to be
+	 * joined before anything else happens in there: as root with no new
+	 * user namespace, for --net none.
+	 */
+	bool netns_from_supervisor;
 	uid_t caller_uid;  /* euid/egid of sockjail */
 	gid_t caller_gid;
 	uid_t uid;         /* COMMAND's ids, inside the sandbox's user namespace */

@@ -30,6 +30,12 @@ void startup_explain_clone(const struct sj_startup_probe *p, bool used_clone2, b
 			   size_t len);
 
 /*
+ * The supervisor could not make the sandbox's network namespace after
+ * clone() (netns_make()) with err. Writes one line into buf.
+ */
+void startup_explain_netns(const struct sj_startup_probe *p, int err, char *buf, size_t len);
+
+/*
  * A fresh /proc (is_proc) or sysfs was refused with err. EPERM there comes
  * from masked paths (the kernel's mount_too_revealing(), in any user
  * namespace but the initial one) or a security module. Writes one line

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/netlink.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,6 +161,7 @@ __attribute__((noreturn)) static void init_loop(const struct sj_sandbox *sb, pid
 static int drop_ids(const struct sj_sandbox *sb)
 {
 	if (sb->set_groups && setgroups(sb->n_groups, sb->groups) < 0) {
+		int e = errno;
 		/* A user namespace made with setgroups "deny" keeps its groups. */
 		char buf[16] = "";
 		int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
@@ -168,8 +170,8 @@ static int drop_ids(const struct sj_sandbox *sb)
 			buf[n > 0 ? n : 0] = '\0';
 			close(fd);
 		}
-		if (errno != EPERM || strncmp(buf, "deny", 4) != 0)
-			return -errno;
+		if (e != EPERM || strncmp(buf, "deny", 4) != 0)
+			return -e;
 	}
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return -errno;
@@ -355,8 +357,19 @@ void child_main(struct sj_sandbox *sb)
 		close(nl);
 	}
 	/* Wait for the id maps (and the veth); EOF means the supervisor died. */
-	if (read_all(sb->sync[1], &go, 1) != 1)
+	if (sb->netns_from_supervisor) {
+		/* The netns comes with "g": joined before the mounts (sysfs shows the mounter's netns). */
+		int ns = recv_fd(sb->sync[1]);
+		if (ns == -EPIPE)
+			_exit(SJ_EXIT_FAILURE);
+		if (ns < 0)
+			die_errno(ns, "receiving the network namespace from the supervisor");
+		if (setns(ns, CLONE_NEWNET) < 0)
+			die_errno(-errno, "joining the network namespace the supervisor made");
+		close(ns);
+	} else if (read_all(sb->sync[1], &go, 1) != 1) {
 		_exit(SJ_EXIT_FAILURE);
+	}
 
 	/* --info-fd is the supervisor's to write; a copy here would hold the reader's EOF back. */
 	if (s->info_fd >= 0)

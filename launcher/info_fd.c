@@ -40,7 +40,7 @@ static int ns_inode(pid_t pid, const char *ns, uint64_t *ino)
 	return 0;
 }
 
-int info_fd_prepare(struct sj_info *info, const struct sj_settings *s, pid_t first_pid, int sync_fd)
+int info_fd_prepare(struct sj_info *info, const struct sj_settings *s, pid_t first_pid, int sync_fd, uint64_t net_ns)
 {
 	int one = 1, r;
 	info->fd = s->info_fd;
@@ -48,8 +48,9 @@ int info_fd_prepare(struct sj_info *info, const struct sj_settings *s, pid_t fir
 		return 0;
 	info->init_pid = s->pid == SJ_PID_HOST ? 0 : first_pid;
 	/* Read now: a COMMAND as quick as true may be gone, with /proc/<pid>/ns, by the time it runs. */
-	if ((r = ns_inode(first_pid, "net", &info->net_ns)) < 0 || (r = ns_inode(first_pid, "mnt", &info->mnt_ns)) < 0 ||
-	    (r = ns_inode(first_pid, "pid", &info->pid_ns)) < 0)
+	/* The netns is the supervisor's word: where it makes it, the first process has not joined yet. */
+	info->net_ns = net_ns;
+	if ((r = ns_inode(first_pid, "mnt", &info->mnt_ns)) < 0 || (r = ns_inode(first_pid, "pid", &info->pid_ns)) < 0)
 		return r;
 	if (setsockopt(sync_fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
 		return -errno;

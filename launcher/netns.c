@@ -24,6 +24,7 @@
 #include <linux/if_addr.h>
 #include <linux/nsfs.h>
 #include <linux/rtnetlink.h>
+#include <linux/sockios.h>
 #include <net/if.h>
 #include <netlink/addr.h>
 #include <netlink/netlink.h>
@@ -166,6 +167,29 @@ int netns_route_socket_in(int netns_fd, int self)
 		return -e;
 	}
 	return fd < 0 ? -e : fd;
+}
+
+int netns_make(int own_netns_fd, int *lo_fd)
+{
+	int fd = -1, ns = -1, e = 0;
+
+	if (unshare(CLONE_NEWNET) < 0)
+		return -errno;
+	/* The namespace from its first socket (SIOCGSKNS): no /proc path to trust. */
+	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) < 0 || (ns = ioctl(fd, SIOCGSKNS)) < 0)
+		e = errno;
+	/* As in netns_route_socket_in(): the caller gives up if this fails. */
+	if (setns(own_netns_fd, CLONE_NEWNET) < 0)
+		e = errno;
+	if (e) {
+		if (ns >= 0)
+			close(ns);
+		if (fd >= 0)
+			close(fd);
+		return -e;
+	}
+	*lo_fd = fd;
+	return ns;
 }
 
 /* libnl's socket over fd, an unbound NETLINK_ROUTE socket (taken: closed on failure). */

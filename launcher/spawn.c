@@ -4,8 +4,8 @@
  * that can fail because of the settings fails here, before anything is
  * unshared, except what depends on the host's sockets at start-up. After
  * clone(), while the sandbox's first process faults itself in and mounts,
- * it writes the id maps, brings lo up and lists the host sockets to cover
- * (handshake.h); then it answers bind() notifications, forwards
+ * it makes the sandbox's netns (as root, --net none), writes the id maps,
+ * brings lo up and lists the host sockets to cover (handshake.h); then it answers bind() notifications, forwards
  * signals, and cleans up on every path. A failure after clone() kills the
  * sandbox before COMMAND starts, with the same one-line error and exit
  * status 125.
@@ -107,7 +107,7 @@ static pid_t clone_sandbox(struct sj_sandbox *sb, int *pidfd, bool *used_clone2)
 	const struct sj_settings *s = sb->s;
 	/* --gate-only: a plain fork (the settings made net and pid "host"). */
 	uint64_t flags = CLONE_PIDFD | (s->gate_only ? 0 : CLONE_NEWNS);
-	if (s->net != SJ_NET_HOST)
+	if (s->net != SJ_NET_HOST && !sb->netns_from_supervisor)
 		flags |= CLONE_NEWNET;
 	if (s->pid != SJ_PID_HOST)
 		flags |= CLONE_NEWPID;
@@ -479,6 +479,8 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 			sv->own_netns = -1;
 		}
 		sb->lo_socket_from_child = sv->own_netns < 0;
+		/* Where we may step in and back, and the sandbox may join what we make (no userns between). */
+		sb->netns_from_supervisor = s->net == SJ_NET_NONE && !sb->userns && sv->own_netns >= 0;
 	}
 	sb->cwd = cwd_dup();
 
@@ -900,20 +902,33 @@ static int sandbox_setup(struct supervisor *sv)
 	 * for "g": by the time the seccomp listener reaches us, a COMMAND as
 	 * quick as true may be gone, and /proc/<pid>/ns with it.
 	 */
-	_cleanup_close_ int netns_fd = procfs_netns_open(sv->pidfd, pid);
-	if (netns_fd < 0 || fstat(netns_fd, &sv->netns) < 0) {
-		r = netns_fd < 0 ? netns_fd : -errno;
-		log_errno(r, "the sandbox's network namespace (/proc/%d/ns/net)", pid);
+	_cleanup_close_ int netns_fd = -1;
+	if (sv->sb.netns_from_supervisor) {
+		/* Made now, while the sandbox's first process faults in; lo's socket with it. */
+		if ((netns_fd = netns_make(sv->own_netns, &sv->lo_fd)) < 0) {
+			struct sj_startup_probe probe;
+			char why[768];
+			startup_probe(&probe);
+			startup_explain_netns(&probe, netns_fd, why, sizeof(why));
+			log_error("%s", why);
+			return netns_fd;
+		}
+	} else if ((netns_fd = procfs_netns_open(sv->pidfd, pid)) < 0) {
+		log_errno(netns_fd, "the sandbox's network namespace (/proc/%d/ns/net)", pid);
+		return netns_fd;
+	}
+	if (fstat(netns_fd, &sv->netns) < 0) {
+		r = -errno;
+		log_errno(r, "the sandbox's network namespace");
 		return r;
 	}
 	/* As root, lo's socket is ours at once: no waiting for the sandbox to make it. */
-	if (sv->own_netns >= 0 && (sv->lo_fd = netns_route_socket_in(netns_fd, sv->own_netns)) < 0) {
+	if (sv->own_netns >= 0 && sv->lo_fd < 0 &&
+	    (sv->lo_fd = netns_route_socket_in(netns_fd, sv->own_netns)) < 0) {
 		log_errno(sv->lo_fd, "bringing up the sandbox's lo: a NETLINK_ROUTE socket in its network namespace");
 		return sv->lo_fd;
 	}
-	/* Nothing of ours may keep the netns alive: --net veth's teardown waits for it to go. */
-	close(TAKE_FD(netns_fd));
-	if ((r = info_fd_prepare(&sv->info, s, pid, sv->sb.sync[0])) < 0) {
+	if ((r = info_fd_prepare(&sv->info, s, pid, sv->sb.sync[0], (uint64_t)sv->netns.st_ino)) < 0) {
 		log_errno(r, "--info-fd: reading the sandbox's namespaces");
 		return r;
 	}
@@ -927,7 +942,11 @@ static int sandbox_setup(struct supervisor *sv)
 		log_errno(r, "--net veth %s: %s", sv->veth.host_ifname, netns_veth_step_to_string(step));
 		return r;
 	}
-	if ((r = write_all(sv->sb.sync[0], "g", 1)) < 0) {
+	/* With the netns to join, if it is ours to make; then nothing of ours keeps it alive. */
+	r = netns_fd >= 0 && sv->sb.netns_from_supervisor ? send_fd_with(sv->sb.sync[0], netns_fd, "g", 1)
+							  : write_all(sv->sb.sync[0], "g", 1);
+	close(TAKE_FD(netns_fd));
+	if (r < 0) {
 		log_errno(r, "starting the sandbox");
 		return r;
 	}

@@ -84,6 +84,21 @@ void startup_explain_clone(const struct sj_startup_probe *p, bool used_clone2, b
 		 why);
 }
 
+void startup_explain_netns(const struct sj_startup_probe *p, int err, char *buf, size_t len)
+{
+	const char *why = "";
+	if (err == -EPERM && p->seccomp_filtered)
+		why = "a seccomp profile refuses unshare(CLONE_NEWNET): run sockjail with --net host or "
+		      "--gate-only, or give the container a profile that allows it";
+	else if (err == -EPERM)
+		why = "a security module refuses it: run sockjail with --net host";
+	else if (err == -ENOSPC)
+		why = "the limit on network namespaces is reached (sysctl user.max_net_namespaces): raise it, "
+		      "or end unused namespaces";
+	snprintf(buf, len, "creating the sandbox's network namespace (unshare): %s%s%s", strerror(-err),
+		 why[0] ? ": " : "", why);
+}
+
 bool startup_explain_mount(bool is_proc, int err, char *buf, size_t len)
 {
 	if (err != -EPERM)

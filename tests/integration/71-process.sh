@@ -145,6 +145,9 @@ t_info_fd_matches_proc() {
 	expect_eq "$(info_field "$SJ_TMP/info" mnt-namespace)" "$(ns_inode "$pid" mnt)" "mnt-namespace"
 	expect_eq "$(info_field "$SJ_TMP/info" pid-namespace)" "$(ns_inode "$pid" pid)" "pid-namespace"
 	[ "$(ns_inode "$pid" net)" != "$(ns_inode $$ net)" ] || fail "the sandbox shares our netns"
+	# As root the supervisor makes the netns after clone() (netns_make()): init joined it, the supervisor stayed out.
+	expect_eq "$(ns_inode "$init" net)" "$(ns_inode "$pid" net)" "init's netns"
+	expect_eq "$(ns_inode "$sjpid" net)" "$(ns_inode $$ net)" "the supervisor's netns"
 	touch "$SJ_TMP/go"
 	wait "$sjpid" || fail "sockjail exited $?"
 	# --pid host: no init, the host's PID namespace.

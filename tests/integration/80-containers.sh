@@ -463,3 +463,20 @@ t_user_namespace_limit() {
 	unshare -Ur bash -c 'echo 1 >/proc/sys/user/max_user_namespaces && exec "$SOCKJAIL" --userns -- true' ||
 		fail "a sandbox under a limit of 1"
 }
+
+# The netns limit, as root in a user namespace that owns its netns: the
+# supervisor makes the sandbox's netns after clone() (netns_make()), and
+# its refusal names the sysctl, kills the sandbox and leaves nothing.
+t_net_namespace_limit() {
+	local out st
+	out=$(unshare -Urn bash -c 'echo 0 >/proc/sys/user/max_net_namespaces &&
+		exec "$SOCKJAIL" -- touch "$SJ_TMP/ran"' 2>&1)
+	st=$?
+	expect_eq "$st" 125 "status"
+	expect_eq "$out" "sockjail: creating the sandbox's network namespace (unshare): No space left on device: the limit on network namespaces is reached (sysctl user.max_net_namespaces): raise it, or end unused namespaces"
+	[ ! -e "$SJ_TMP/ran" ] || fail "COMMAND ran without its netns"
+	# Control: the same without the limit; lo is up in a netns of its own.
+	out=$(unshare -Urn bash -c 'readlink /proc/self/ns/net; exec "$SOCKJAIL" -- sh -c "readlink /proc/self/ns/net; cat /sys/class/net/lo/flags"' 2>&1)
+	expect_match "$out" "^net:\[[0-9]*\]"$'\n'"net:\[[0-9]*\]"$'\n'"0x9$" "a sandbox in the same user namespace"
+	[ "$(sed -n 1p <<<"$out")" != "$(sed -n 2p <<<"$out")" ] || fail "the sandbox shares the caller's netns"
+}

@@ -125,6 +125,23 @@ static void test_clone_messages(void **state)
 	assert_non_null(strstr(buf, "CAP_SYS_ADMIN"));
 }
 
+static void test_netns_messages(void **state)
+{
+	char buf[1024];
+	struct sj_startup_probe pr = { .seccomp_filtered = true };
+	startup_explain_netns(&pr, -EPERM, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "network namespace (unshare): Operation not permitted"));
+	assert_non_null(strstr(buf, "seccomp profile refuses unshare(CLONE_NEWNET)"));
+	assert_non_null(strstr(buf, "--net host"));
+	pr.seccomp_filtered = false;
+	startup_explain_netns(&pr, -EPERM, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "security module"));
+	startup_explain_netns(&pr, -ENOSPC, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "user.max_net_namespaces"));
+	startup_explain_netns(&pr, -ENOMEM, buf, sizeof(buf));
+	assert_string_equal(buf, "creating the sandbox's network namespace (unshare): Cannot allocate memory");
+}
+
 static void test_mount_messages(void **state)
 {
 	char buf[1024];
@@ -171,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_rootless),
 		cmocka_unit_test(test_nonroot_sysadmin_and_gate_only),
 		cmocka_unit_test(test_clone_messages),
+		cmocka_unit_test(test_netns_messages),
 		cmocka_unit_test(test_mount_messages),
 		cmocka_unit_test(test_procfs_fdinfo),
 	};
