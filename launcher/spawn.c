@@ -5,10 +5,10 @@
  * unshared, except what depends on the host's sockets at start-up. After
  * clone(), while the sandbox's first process faults itself in and mounts,
  * it makes the sandbox's netns (as root, --net none), writes the id maps,
- * brings lo up and lists the host sockets to cover (handshake.h); then it answers bind() notifications, forwards
- * signals, and cleans up on every path. A failure after clone() kills the
- * sandbox before COMMAND starts, with the same one-line error and exit
- * status 125.
+ * brings lo up and lists the host sockets to cover (handshake.h); then it
+ * answers bind() notifications, forwards signals, and cleans up on every
+ * path. A failure after clone() kills the sandbox before COMMAND starts,
+ * with the same one-line error and exit status 125.
  */
 #include "spawn.h"
 
@@ -942,7 +942,10 @@ static int sandbox_setup(struct supervisor *sv)
 		log_errno(r, "--net veth %s: %s", sv->veth.host_ifname, netns_veth_step_to_string(step));
 		return r;
 	}
-	/* With the netns to join, if it is ours to make; then nothing of ours keeps it alive. */
+	/*
+	 * With the netns to join, if it is ours to make; then nothing of ours
+	 * keeps it alive (--net veth's teardown waits for it to go).
+	 */
 	r = netns_fd >= 0 && sv->sb.netns_from_supervisor ? send_fd_with(sv->sb.sync[0], netns_fd, "g", 1)
 							  : write_all(sv->sb.sync[0], "g", 1);
 	close(TAKE_FD(netns_fd));
@@ -955,7 +958,14 @@ static int sandbox_setup(struct supervisor *sv)
 
 int spawn_run(const struct sj_settings *s, char **command)
 {
-	struct supervisor sv = { .pidfd = -1, .sigfd = -1, .root_fd = -1, .own_netns = -1, .lo_fd = -1, .sb.sync = { -1, -1 }, .sb.run_dirs_sock = { -1, -1 }, .info.fd = -1,
+	struct supervisor sv = { .pidfd = -1,
+				 .sigfd = -1,
+				 .root_fd = -1,
+				 .own_netns = -1,
+				 .lo_fd = -1,
+				 .sb.sync = { -1, -1 },
+				 .sb.run_dirs_sock = { -1, -1 },
+				 .info.fd = -1,
 				 .relay = SJ_SDNOTIFY_RELAY_INIT };
 	sigset_t set, old;
 	int r, status = SJ_EXIT_FAILURE;
