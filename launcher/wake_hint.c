@@ -11,8 +11,9 @@ bool wake_hint_note(struct sj_wake_hint *h, pid_t tid)
 {
 	bool was = h->sync;
 
+	/* Counted up to the threshold only: a long run never wraps back to "several". */
 	if (h->last_tid == 0 || tid == h->last_tid)
-		h->repeats++;
+		h->repeats += h->repeats < SJ_WAKE_SYNC_AFTER;
 	else
 		h->repeats = 0;
 	h->last_tid = tid;

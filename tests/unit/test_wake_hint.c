@@ -30,6 +30,8 @@ static void t_one_thread_stays_synchronous(void **state)
 	for (int i = 0; i < 1000; i++)
 		assert_false(wake_hint_note(&h, 42));
 	assert_true(h.sync);
+	/* The count stops at the threshold, so it can never wrap to 0. */
+	assert_int_equal(h.repeats, SJ_WAKE_SYNC_AFTER);
 }
 
 static void t_threads_taking_turns_turn_it_off_once(void **state)
