@@ -682,6 +682,13 @@ static int print_settings(FILE *out, const struct sj_settings *s)
 	int r;
 
 	fprintf(out, "%s %s\n", PROFILE_MAGIC, PROFILE_VERSION);
+	/*
+	 * First: gate-only also sets net and pid to host, so the net and pid
+	 * lines that follow must come after it to keep their values when the
+	 * printed form is read again.
+	 */
+	if (s->gate_only)
+		profile_print_directive(out, "gate-only", NULL);
 
 	switch (s->net) {
 	case SJ_NET_NONE:
@@ -738,8 +745,6 @@ static int print_settings(FILE *out, const struct sj_settings *s)
 		print_linef(out, "gid", "%u", (unsigned)s->gid);
 	if (s->userns)
 		profile_print_directive(out, "userns", NULL);
-	if (s->gate_only)
-		profile_print_directive(out, "gate-only", NULL);
 	if (s->quiet)
 		profile_print_directive(out, "quiet", NULL);
 	if (s->chdir && (r = profile_print_directive(out, "chdir", s->chdir)) < 0)

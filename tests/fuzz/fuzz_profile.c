@@ -89,7 +89,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 		text2 = print_settings(&again, &len2);
-		CHECK(len1 == len2 && memcmp(text1, text2, len1) == 0);
+		if (len1 != len2 || memcmp(text1, text2, len1) != 0) {
+			fprintf(stderr, "printed twice, two texts:\n%s----\n%s", text1, text2);
+			abort();
+		}
 		free(text1);
 		free(text2);
 		settings_free(&again);

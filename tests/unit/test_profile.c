@@ -134,6 +134,7 @@ static void assert_settings_equal(const struct sj_settings *a, const struct sj_s
 	assert_true(a->cap_keep == b->cap_keep);
 	assert_int_equal(a->userns, b->userns);
 	assert_int_equal(a->pid, b->pid);
+	assert_int_equal(a->gate_only, b->gate_only);
 	assert_true(str_eq(a->chdir, b->chdir));
 	assert_int_equal(a->n_env, b->n_env);
 	for (size_t i = 0; i < a->n_env; i++) {
@@ -1183,6 +1184,36 @@ static void test_print_everything(void **state)
 	settings_free(&s);
 }
 
+/*
+ * gate-only sets net and pid to host, and a later net or pid line wins. The
+ * printed form keeps that by putting gate-only first (a fuzzer's find).
+ */
+static void test_print_gate_only_before_net(void **state)
+{
+	struct sj_settings s;
+	char *text;
+
+	(void)state;
+	settings_init(&s);
+	assert_int_equal(parse_text(HDR "net veth:10.0.0.1/24,10.0.0.2/24\ngate-only\n"
+					"net veth:10.0.0.1/24,10.0.0.2/24\npid private\n",
+				    &s),
+			 0);
+	assert_int_equal(s.net, SJ_NET_VETH);
+	assert_int_equal(s.pid, SJ_PID_PRIVATE);
+	text = assert_roundtrip(&s);
+	assert_string_equal(text, "sockjail-profile 1\n"
+				  "gate-only\n"
+				  "net veth:10.0.0.1/24,10.0.0.2/24\n"
+				  "pathname-bind any\n"
+				  "abstract deny\n"
+				  "autobind allow\n"
+				  "on-deny errno\n"
+				  "pid private\n");
+	free(text);
+	settings_free(&s);
+}
+
 static void test_print_quotes_what_needs_it(void **state)
 {
 	struct sj_settings s;
@@ -1452,6 +1483,7 @@ int main(void)
 		cmocka_unit_test(test_include_depth),
 		cmocka_unit_test(test_print_defaults),
 		cmocka_unit_test(test_print_everything),
+		cmocka_unit_test(test_print_gate_only_before_net),
 		cmocka_unit_test(test_print_quotes_what_needs_it),
 		cmocka_unit_test(test_print_unwritable),
 		cmocka_unit_test(test_shipped_profiles),
