@@ -4,22 +4,19 @@
  * process, on the sync socket (sandbox.h), and the CPU hint that lets both
  * work at once while it lasts.
  *
- *   sandbox -> supervisor  its NETLINK_ROUTE socket, where the supervisor
- *                          cannot make one in the sandbox's netns itself
- *                          (lo_socket_from_child in sandbox.h)
  *   supervisor -> sandbox  "g": the id maps (and the veth) are in place;
  *                          where the supervisor made the sandbox's netns
  *                          (netns_from_supervisor in sandbox.h), with its
  *                          fd, which the sandbox joins before it mounts
  *   supervisor -> sandbox  "H" messages: the host sockets to cover
  *                          (--other-sockets hidden), none if there are none
- *   supervisor -> sandbox  "S": lo is up, and COMMAND may start once the
- *                          sandbox has covered those sockets
+ *   supervisor -> sandbox  "S": COMMAND may start once the sandbox has
+ *                          covered those sockets
  *   COMMAND -> supervisor  the seccomp listener (restart_report.h)
  *
- * The netns (as root, --net none) is made, lo is brought up and the list
- * of sockets made after clone(), while the new process faults in its
- * address space and mounts, instead of before.
+ * The netns (as root, --net none) is made and the list of sockets made
+ * after clone(), while the new process faults in its address space,
+ * brings lo up (lo_up.h) and mounts, instead of before.
  */
 #pragma once
 

@@ -7,17 +7,16 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "lo_up.h"
 #include "veth_spec.h"
 
 struct nl_sock;
 
 /*
- * Bring up the loopback interface of the network namespace that fd, an
- * unbound NETLINK_ROUTE socket, was made in (by netns_route_socket_in(),
- * or by the sandbox, which hands it over), while the sandbox mounts.
- * Takes fd (closed on every path).
+ * lo's request (lo_up.h), built by libnl before clone(). Returns 0 or a
+ * negative errno.
  */
-int netns_loopback_up(int fd);
+int netns_lo_request_build(struct sj_lo_request *req);
 
 /*
  * Whether we may step back into our own network namespace (own_netns_fd)
@@ -28,26 +27,16 @@ int netns_loopback_up(int fd);
 bool netns_can_return(int own_netns_fd);
 
 /*
- * A NETLINK_ROUTE socket (O_CLOEXEC) made in the network namespace
- * netns_fd refers to: we enter it for the socket() alone and step back
- * into own_netns_fd's (only where netns_can_return()). Returns the fd or
- * a negative errno; when stepping back fails, the caller must give up (we
- * may be left in that namespace).
- */
-int netns_route_socket_in(int netns_fd, int own_netns_fd);
-
-/*
  * The sandbox's network namespace, made by us after clone(), while its
  * first process faults itself in and waits for "g" (handshake.h), rather
  * than by clone() before: the ~0.5 ms the kernel takes to make a netns
  * here then runs beside the sandbox's own start instead of ahead of it.
- * We unshare into a new netns, make lo's NETLINK_ROUTE socket there
- * (*lo_fd, O_CLOEXEC) and step back into own_netns_fd's (only where
- * netns_can_return()). Returns the namespace's fd (O_CLOEXEC), which the
- * sandbox joins, or a negative errno; when stepping back fails, the
- * caller must give up, as with netns_route_socket_in().
+ * We unshare into a new netns and step back into own_netns_fd's (only
+ * where netns_can_return()). Returns the namespace's fd (O_CLOEXEC), which
+ * the sandbox joins, or a negative errno; when stepping back fails, the
+ * caller must give up (we may be left in the new namespace).
  */
-int netns_make(int own_netns_fd, int *lo_fd);
+int netns_make(int own_netns_fd);
 
 /*
  * --net veth: a pair whose host end the supervisor owns from creation

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "hide_plan.h"
+#include "lo_up.h"
 #include "mount_plan.h"
 #include "settings.h"
 
@@ -25,12 +26,8 @@ struct sj_sandbox {
 	int landlock_abi;
 
 	bool userns;       /* a new user namespace (rootless, or --userns) */
-	/*
-	 * The sandbox makes the NETLINK_ROUTE socket the supervisor brings lo
-	 * up over, and hands it over: rootless, where the supervisor cannot
-	 * step into the sandbox's netns and back (netns_route_socket_in()).
-	 */
-	bool lo_socket_from_child;
+	/* lo's RTM_NEWLINK (lo_up.h), sent by init; len 0 with --net host. */
+	struct sj_lo_request lo_req;
 	/*
 	 * clone() leaves the sandbox in our netns; the supervisor makes its
 	 * new one (netns_make()) and sends it with "g" (handshake.h), to be

@@ -34,8 +34,8 @@
 #include "hide.h"
 #include "landlock.h"
 #include "listen_fds.h"
+#include "lo_up.h"
 #include "log.h"
-#include "netns.h"
 #include "proc_policy.h"
 #include "proc_title.h"
 #include "reaper.h"
@@ -324,6 +324,14 @@ static pid_t fork_command(const struct sj_sandbox *sb)
 	return pid;
 }
 
+/* Before the mounts, as the design's order of steps has it; nothing to do with --net host. */
+static void bring_lo_up(const struct sj_sandbox *sb)
+{
+	int r;
+	if (sb->lo_req.len && (r = lo_up(&sb->lo_req)) < 0)
+		die_errno(r, "bringing up lo (RTM_NEWLINK)");
+}
+
 void child_main(struct sj_sandbox *sb)
 {
 	const struct sj_settings *s = sb->s;
@@ -343,19 +351,6 @@ void child_main(struct sj_sandbox *sb)
 	/* Host directories the supervisor keeps for its cleanup: nothing in here may reach them. */
 	for (size_t i = 0; i < sb->n_host_fds; i++)
 		close(sb->host_fds[i]);
-	/*
-	 * Rootless, a socket in our new netns for the supervisor, which brings
-	 * lo up over it while we mount, instead of us doing it first (as root
-	 * it makes the socket there itself).
-	 */
-	if (sb->lo_socket_from_child) {
-		int nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-		if (nl < 0)
-			die_errno(-errno, "bringing up lo: a NETLINK_ROUTE socket");
-		if ((r = send_fd(sb->sync[1], nl)) < 0)
-			die_errno(r, "bringing up lo: handing the supervisor its socket");
-		close(nl);
-	}
 	/* Wait for the id maps (and the veth); EOF means the supervisor died. */
 	if (sb->netns_from_supervisor) {
 		/* The netns comes with "g": joined before the mounts (sysfs shows the mounter's netns). */
@@ -367,8 +362,16 @@ void child_main(struct sj_sandbox *sb)
 		if (setns(ns, CLONE_NEWNET) < 0)
 			die_errno(-errno, "joining the network namespace the supervisor made");
 		close(ns);
-	} else if (read_all(sb->sync[1], &go, 1) != 1) {
-		_exit(SJ_EXIT_FAILURE);
+		bring_lo_up(sb);
+	} else {
+		/*
+		 * Already in our netns (clone()'s): lo now, while the
+		 * supervisor writes the id maps. Our capabilities over a netns
+		 * of our own user namespace do not wait for them.
+		 */
+		bring_lo_up(sb);
+		if (read_all(sb->sync[1], &go, 1) != 1)
+			_exit(SJ_EXIT_FAILURE);
 	}
 
 	/* --info-fd is the supervisor's to write; a copy here would hold the reader's EOF back. */

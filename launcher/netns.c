@@ -48,6 +48,7 @@
 
 #include "caps.h"
 #include "cleanup.h"
+#include "lo_up.h"
 #include "procfs.h"
 
 static inline void nl_socket_freep(struct nl_sock **s)
@@ -147,7 +148,14 @@ bool netns_can_return(int own_netns_fd)
 	return setns(own_netns_fd, CLONE_NEWNET) == 0;
 }
 
-int netns_route_socket_in(int netns_fd, int self)
+/*
+ * A NETLINK_ROUTE socket (O_CLOEXEC) made in the network namespace
+ * netns_fd refers to: we enter it for the socket() alone and step back
+ * into self's (only where netns_can_return()). Returns the fd or a
+ * negative errno; when stepping back fails, the caller must give up (we
+ * may be left in that namespace).
+ */
+static int netns_route_socket_in(int netns_fd, int self)
 {
 	int fd, e;
 
@@ -169,26 +177,25 @@ int netns_route_socket_in(int netns_fd, int self)
 	return fd < 0 ? -e : fd;
 }
 
-int netns_make(int own_netns_fd, int *lo_fd)
+int netns_make(int own_netns_fd)
 {
 	int fd = -1, ns = -1, e = 0;
 
 	if (unshare(CLONE_NEWNET) < 0)
 		return -errno;
-	/* The namespace from its first socket (SIOCGSKNS): no /proc path to trust. */
+	/* The namespace from a socket made in it (SIOCGSKNS): no /proc path to trust. */
 	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) < 0 || (ns = ioctl(fd, SIOCGSKNS)) < 0)
 		e = errno;
+	if (fd >= 0)
+		close(fd);
 	/* As in netns_route_socket_in(): the caller gives up if this fails. */
 	if (setns(own_netns_fd, CLONE_NEWNET) < 0)
 		e = errno;
 	if (e) {
 		if (ns >= 0)
 			close(ns);
-		if (fd >= 0)
-			close(fd);
 		return -e;
 	}
-	*lo_fd = fd;
 	return ns;
 }
 
@@ -254,35 +261,38 @@ static int link_set_up(struct nl_sock *sk, struct rtnl_link *link)
 
 /*
  * One RTM_NEWLINK that names "lo" and sets IFF_UP, built by libnl from a
- * local rtnl_link rather than one fetched with rtnl_link_get_kernel():
- * this runs in every sandbox's start-up, and the RTM_GETLINK round trip
- * and its parsing were most of the ~1.3 ms libnl's usual get-then-change
- * took on the benchmark machine (README.md, "Benchmarks").
+ * local rtnl_link rather than one fetched with rtnl_link_get_kernel()
+ * (whose RTM_GETLINK round trip and parsing were most of the ~1.3 ms the
+ * usual get-then-change took on the benchmark machine), and built before
+ * clone(), in the supervisor: the sandbox's first process sends the bytes
+ * (lo_up.h) with none of libnl's socket, message and callback allocations,
+ * which after clone() were copies of pages shared between the two
+ * processes (~0.34 ms in the supervisor, when it brought lo up itself).
  */
-int netns_loopback_up(int fd)
+int netns_lo_request_build(struct sj_lo_request *req)
 {
-	_cleanup_nl_sock_ struct nl_sock *sk = NULL;
-	_cleanup_link_ struct rtnl_link *lo = rtnl_link_alloc();
+	_cleanup_link_ struct rtnl_link *lo = rtnl_link_alloc(), *change = rtnl_link_alloc();
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+	struct nlmsghdr *h;
 	int r;
 
-	if (!lo) {
-		close(fd);
+	if (!lo || !change)
 		return -ENOMEM;
-	}
-	if ((r = rtnl_sock_from_fd(fd, &sk)) < 0)
-		return r;
-	/*
-	 * The only answer is the kernel's ack, a few dozen bytes: read it
-	 * with one recvmsg() into a small buffer, not a peek for its size
-	 * then the read into libnl's 16 KiB (a system call and heap pages).
-	 */
-	nl_socket_disable_msg_peek(sk);
-	if ((r = nl_socket_set_msg_buf_size(sk, 4096)) < 0)
-		return nl_to_errno(r);
 	/* The kernel gives every namespace's loopback index 1 (LOOPBACK_IFINDEX). */
 	rtnl_link_set_ifindex(lo, 1);
 	rtnl_link_set_name(lo, "lo");
-	return link_set_up(sk, lo);
+	rtnl_link_set_flags(change, IFF_UP);
+	if ((r = rtnl_link_build_change_request(lo, change, 0, &msg)) < 0)
+		return nl_to_errno(r);
+	h = nlmsg_hdr(msg);
+	if (h->nlmsg_len > sizeof(req->buf))
+		return -EMSGSIZE;
+	/* What nl_send_auto() would add: a request, answered with an ack. */
+	h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	h->nlmsg_seq = SJ_LO_REQUEST_SEQ;
+	memcpy(req->buf, h, h->nlmsg_len);
+	req->len = h->nlmsg_len;
+	return 0;
 }
 
 static size_t family_addr_len(int family)

@@ -4,8 +4,8 @@
  * that can fail because of the settings fails here, before anything is
  * unshared, except what depends on the host's sockets at start-up. After
  * clone(), while the sandbox's first process faults itself in and mounts,
- * it makes the sandbox's netns (as root, --net none), writes the id maps,
- * brings lo up and lists the host sockets to cover (handshake.h); then it
+ * it makes the sandbox's netns (as root, --net none), writes the id maps
+ * and lists the host sockets to cover (handshake.h); then it
  * answers bind() notifications, forwards signals, and cleans up on every
  * path. A failure after clone() kills the sandbox before COMMAND starts,
  * with the same one-line error and exit status 125.
@@ -175,8 +175,7 @@ struct supervisor {
 	struct sj_sdnotify_relay relay; /* NOTIFY_SOCKET */
 	struct sj_run_dir_share share; /* --run-dirs held while we run, removed by the last one out */
 	struct sj_cpu_hint cpus;       /* the sandbox off our CPU while we both prepare */
-	int own_netns; /* our network namespace, to step back into (netns_route_socket_in()), or -1 */
-	int lo_fd;     /* NETLINK_ROUTE socket in the sandbox's netns, made by us (else -1) */
+	int own_netns; /* our network namespace, to step back into after netns_make(), or -1 */
 };
 
 /*
@@ -466,21 +465,26 @@ static int prepare(struct supervisor *sv, const struct sj_settings *s, char **co
 					    .cap_setfcap = caps_effective_has(CAP_SETFCAP) };
 	if ((r = prepare_identity(sv, s)) < 0)
 		return r;
-	/*
-	 * Where we may step into the sandbox's netns and back (root), we make
-	 * the socket lo is brought up over ourselves, at once; elsewhere the
-	 * sandbox makes it and hands it over.
-	 */
 	if (s->net != SJ_NET_HOST) {
-		_cleanup_close_ int self = sys_pidfd_open(getpid(), 0);
-		sv->own_netns = self >= 0 ? procfs_netns_open(self, getpid()) : -1;
-		if (sv->own_netns >= 0 && !netns_can_return(sv->own_netns)) {
-			close(sv->own_netns);
-			sv->own_netns = -1;
+		/*
+		 * --net none with no new user namespace: the netns is ours to
+		 * make after clone() (netns_make()), where we may step into a
+		 * new one and back (root), and the sandbox may join it.
+		 */
+		if (s->net == SJ_NET_NONE && !sb->userns) {
+			_cleanup_close_ int self = sys_pidfd_open(getpid(), 0);
+			sv->own_netns = self >= 0 ? procfs_netns_open(self, getpid()) : -1;
+			if (sv->own_netns >= 0 && !netns_can_return(sv->own_netns)) {
+				close(sv->own_netns);
+				sv->own_netns = -1;
+			}
+			sb->netns_from_supervisor = sv->own_netns >= 0;
 		}
-		sb->lo_socket_from_child = sv->own_netns < 0;
-		/* Where we may step in and back, and the sandbox may join what we make (no userns between). */
-		sb->netns_from_supervisor = s->net == SJ_NET_NONE && !sb->userns && sv->own_netns >= 0;
+		/* Init sends it as soon as it is in the sandbox's netns (child.c). */
+		if ((r = netns_lo_request_build(&sb->lo_req)) < 0) {
+			log_errno(r, "bringing up the sandbox's lo: building its request (libnl)");
+			return r;
+		}
 	}
 	sb->cwd = cwd_dup();
 
@@ -765,8 +769,6 @@ static void cleanup(struct supervisor *sv)
 		close(sv->pidfd);
 	if (sv->sigfd >= 0)
 		close(sv->sigfd);
-	if (sv->lo_fd >= 0)
-		close(sv->lo_fd);
 	if (sv->own_netns >= 0)
 		close(sv->own_netns);
 	for (int i = 0; i < 2; i++) {
@@ -833,46 +835,21 @@ static int list_hidden(struct supervisor *sv)
 	return 0;
 }
 
-/* lo up over nl, a NETLINK_ROUTE socket made in the sandbox's netns (taken). */
-static int sandbox_lo_up(int nl)
-{
-	int r = netns_loopback_up(nl);
-	if (r < 0)
-		log_errno(r, "bringing up the sandbox's lo");
-	return r;
-}
-
 /*
  * The handshake's end (handshake.h), while the sandbox's first process
- * faults itself in and mounts: lo up over the socket we made in its
- * netns (root), the host sockets to cover, lo up over the socket the
- * sandbox made and hands over (rootless), our CPUs back to the sandbox,
- * then the list and "S", which it waits for only before it covers the
- * sockets and starts COMMAND. A sandbox that ended before handing its socket over
- * said why itself (or was killed), and serve() reports its status: 0 then
- * too, with nothing logged.
+ * brings lo up and mounts: the host sockets to cover, our CPUs back to
+ * the sandbox, then the list and "S", which it waits for only before it
+ * covers the sockets and starts COMMAND. A sandbox that has ended said
+ * why itself (or was killed), and serve() reports its status: 0 then too,
+ * with nothing logged.
  */
 static int sandbox_start(struct supervisor *sv)
 {
 	struct sj_sandbox *sb = &sv->sb;
 	int r;
 
-	if (sv->lo_fd >= 0 && (r = sandbox_lo_up(TAKE_FD(sv->lo_fd))) < 0)
-		return r;
-	/* Rootless, the listing fills the time the sandbox takes to make its socket. */
 	if ((r = list_hidden(sv)) < 0)
 		return r;
-	if (sb->lo_socket_from_child) {
-		int nl = recv_fd(sb->sync[0]);
-		if (nl == -EPIPE)
-			return 0;
-		if (nl < 0) {
-			log_errno(nl, "bringing up the sandbox's lo: receiving its socket");
-			return nl;
-		}
-		if ((r = sandbox_lo_up(nl)) < 0)
-			return r;
-	}
 	if ((r = handshake_cpus_restore(sv->pid, &sv->cpus)) < 0 && r != -ESRCH) {
 		log_errno(r, "giving the sandbox sockjail's CPU affinity back");
 		return r;
@@ -904,8 +881,8 @@ static int sandbox_setup(struct supervisor *sv)
 	 */
 	_cleanup_close_ int netns_fd = -1;
 	if (sv->sb.netns_from_supervisor) {
-		/* Made now, while the sandbox's first process faults in; lo's socket with it. */
-		if ((netns_fd = netns_make(sv->own_netns, &sv->lo_fd)) < 0) {
+		/* Made now, while the sandbox's first process faults in. */
+		if ((netns_fd = netns_make(sv->own_netns)) < 0) {
 			struct sj_startup_probe probe;
 			char why[768];
 			startup_probe(&probe);
@@ -921,12 +898,6 @@ static int sandbox_setup(struct supervisor *sv)
 		r = -errno;
 		log_errno(r, "the sandbox's network namespace");
 		return r;
-	}
-	/* As root, lo's socket is ours at once: no waiting for the sandbox to make it. */
-	if (sv->own_netns >= 0 && sv->lo_fd < 0 &&
-	    (sv->lo_fd = netns_route_socket_in(netns_fd, sv->own_netns)) < 0) {
-		log_errno(sv->lo_fd, "bringing up the sandbox's lo: a NETLINK_ROUTE socket in its network namespace");
-		return sv->lo_fd;
 	}
 	if ((r = info_fd_prepare(&sv->info, s, pid, sv->sb.sync[0], (uint64_t)sv->netns.st_ino)) < 0) {
 		log_errno(r, "--info-fd: reading the sandbox's namespaces");
@@ -962,7 +933,6 @@ int spawn_run(const struct sj_settings *s, char **command)
 				 .sigfd = -1,
 				 .root_fd = -1,
 				 .own_netns = -1,
-				 .lo_fd = -1,
 				 .sb.sync = { -1, -1 },
 				 .sb.run_dirs_sock = { -1, -1 },
 				 .info.fd = -1,
