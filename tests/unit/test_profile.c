@@ -1104,6 +1104,9 @@ static void test_include_depth(void **state)
 
 /* ---------- printing ---------- */
 
+/* What profile_print() writes between net and pid for the default gate. */
+#define DEFAULT_GATE_LINES "pathname-bind any\nabstract deny\nautobind allow\non-deny errno\n"
+
 static void test_print_defaults(void **state)
 {
 	struct sj_settings s;
@@ -1113,12 +1116,7 @@ static void test_print_defaults(void **state)
 	settings_init(&s);
 	text = assert_roundtrip(&s);
 	assert_string_equal(text, "sockjail-profile 1\n"
-				  "net none\n"
-				  "pathname-bind any\n"
-				  "abstract deny\n"
-				  "autobind allow\n"
-				  "on-deny errno\n"
-				  "pid private\n");
+				  "net none\n" DEFAULT_GATE_LINES "pid private\n");
 	free(text);
 	settings_free(&s);
 }
@@ -1204,12 +1202,7 @@ static void test_print_gate_only_before_net(void **state)
 	text = assert_roundtrip(&s);
 	assert_string_equal(text, "sockjail-profile 1\n"
 				  "gate-only\n"
-				  "net veth:10.0.0.1/24,10.0.0.2/24\n"
-				  "pathname-bind any\n"
-				  "abstract deny\n"
-				  "autobind allow\n"
-				  "on-deny errno\n"
-				  "pid private\n");
+				  "net veth:10.0.0.1/24,10.0.0.2/24\n" DEFAULT_GATE_LINES "pid private\n");
 	free(text);
 	settings_free(&s);
 }
