@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/netlink.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
